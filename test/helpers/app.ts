@@ -1,0 +1,47 @@
+// The HTTP app in-process on port 0 over a private test database.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import supertest from 'supertest';
+import { type AppDeps, createApp } from '../../server/app.ts';
+import { type Config, loadConfig } from '../../server/config.ts';
+import type { Engine } from '../../server/db.ts';
+import { createLogger } from '../../server/logger.ts';
+import { upsertCompany } from '../../server/tenants/company.repository.ts';
+import { LOCAL_COMPANY } from '../../server/tenants/tenant-context.ts';
+import { createTestDb, type TestDb } from './db.ts';
+
+export interface TestApp {
+  http: supertest.Agent;
+  baseUrl: string;
+  testDb: TestDb;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', ...env });
+}
+
+export async function startTestApp(
+  engine: Engine,
+  overrides: Partial<Omit<AppDeps, 'db' | 'config'>> & { env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const testDb = await createTestDb(engine);
+  const config = { ...testConfig(overrides.env), database: testDb.config };
+  await upsertCompany(testDb.db, { id: LOCAL_COMPANY.id, name: LOCAL_COMPANY.name, mode: 'local' });
+  const app = createApp({ logger: createLogger('silent'), ...overrides, config, db: testDb.db });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    http: supertest.agent(server),
+    baseUrl: `http://127.0.0.1:${port}`,
+    testDb,
+    config,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await testDb.destroy();
+    },
+  };
+}
