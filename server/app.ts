@@ -10,7 +10,9 @@ import { securityHeaders } from './http/middleware/security-headers.ts';
 import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
+import { stagingRoutes } from './http/routes/staging.routes.ts';
 import { type Logger, redactUrl } from './logger.ts';
+import { StagingService } from './staging/staging.service.ts';
 import { localTenant } from './tenants/tenant-context.ts';
 
 export interface AppDeps {
@@ -59,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(requireTenant(deps.resolveTenant ?? localTenant));
   api.use(sessionRoutes(config));
+  api.use(stagingRoutes(config, new StagingService(db, stagingSettings(config))));
   api.use(notFound);
   app.use('/api', api);
 
@@ -66,4 +69,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(errorHandler);
   return app;
+}
+
+export function stagingSettings(config: Config) {
+  return { dataDir: config.dataDir, maxFileBytes: config.uploadMaxBytes, zip: config.zip };
 }

@@ -39,6 +39,8 @@ export interface Config {
   /** Folder for uploads and other local files. */
   dataDir: string;
   uploadMaxBytes: number;
+  /** Limits on zip uploads (and XLSX workbooks, which are zips) so a zip bomb is refused. */
+  zip: { maxEntries: number; maxEntryBytes: number; maxTotalBytes: number; maxRatio: number };
   /** 'dist' serves the built panel; 'vite' mounts Vite's dev middleware (npm run dev). */
   clientMode: 'dist' | 'vite';
   pipedrive: PipedriveConfig;
@@ -81,6 +83,10 @@ const envSchema = z.object({
   DATABASE_URL: z.string().default(DEFAULT_SQLITE),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
+  ZIP_MAX_ENTRIES: positiveInt.default(10_000),
+  ZIP_MAX_ENTRY_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
+  ZIP_MAX_TOTAL_BYTES: positiveInt.default(8 * 1024 * 1024 * 1024),
+  ZIP_MAX_RATIO: positiveInt.default(200),
   CLIENT_MODE: z.enum(['dist', 'vite']).default('dist'),
   PIPEDRIVE_CLIENT_ID: optionalNonEmpty,
   PIPEDRIVE_CLIENT_SECRET: optionalNonEmpty,
@@ -170,9 +176,18 @@ function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
   const name = String(issue.path[0] ?? 'environment');
   const raw = env[name];
   // Echo the offending value only for variables that cannot hold a secret.
-  const safeToEcho = ['PORT', 'NODE_ENV', 'LOG_LEVEL', 'CLIENT_MODE', 'UPLOAD_MAX_BYTES', 'HOST'].includes(
-    name,
-  );
+  const safeToEcho = [
+    'PORT',
+    'NODE_ENV',
+    'LOG_LEVEL',
+    'CLIENT_MODE',
+    'UPLOAD_MAX_BYTES',
+    'HOST',
+    'ZIP_MAX_ENTRIES',
+    'ZIP_MAX_ENTRY_BYTES',
+    'ZIP_MAX_TOTAL_BYTES',
+    'ZIP_MAX_RATIO',
+  ].includes(name);
   const got = safeToEcho && raw !== undefined ? ` (got "${raw}")` : '';
   return `${name} ${issue.message}${got}`;
 }
@@ -195,6 +210,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     database: parseDatabaseUrl(e.DATABASE_URL, cwd),
     dataDir: path.resolve(cwd, e.DATA_DIR),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    zip: {
+      maxEntries: e.ZIP_MAX_ENTRIES,
+      maxEntryBytes: e.ZIP_MAX_ENTRY_BYTES,
+      maxTotalBytes: e.ZIP_MAX_TOTAL_BYTES,
+      maxRatio: e.ZIP_MAX_RATIO,
+    },
     clientMode: e.CLIENT_MODE,
     pipedrive: pipedriveConfig(e),
   };
