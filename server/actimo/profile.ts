@@ -76,6 +76,8 @@ interface Counts {
   serial: number;
   numericDate: Record<DateSeparator, { n: number; firstOver12: boolean; secondOver12: boolean }>;
   list: Record<string, number>;
+  /** Single id-like tokens ("c-1"): a list column holds these too. */
+  token: number;
   distinct: Set<string>;
   examples: string[];
 }
@@ -103,6 +105,7 @@ function emptyCounts(): Counts {
       '/': { n: 0, firstOver12: false, secondOver12: false },
     },
     list: { ';': 0, ',': 0, '|': 0 },
+    token: 0,
     distinct: new Set(),
     examples: [],
   };
@@ -184,6 +187,10 @@ function observe(c: Counts, v: string): void {
     c.phone++;
     return;
   }
+  if (/^[\w-]{1,40}$/.test(v)) {
+    c.token++;
+    return;
+  }
   for (const sep of [';', ',', '|']) {
     if (v.includes(sep) && v.split(sep).every((p) => /^\s*[\w-]{1,40}\s*$/.test(p))) {
       c.list[sep] = (c.list[sep] ?? 0) + 1;
@@ -228,7 +235,7 @@ function summarise(c: Counts, index: number, header: string, rows: number): Colu
     };
   }
   const lists = Object.entries(c.list).sort((a, b) => b[1] - a[1])[0];
-  if (lists && lists[1] > 0 && share(lists[1] + c.int) >= 0.9) {
+  if (lists && lists[1] > 0 && share(lists[1] + c.int + c.token) >= 0.9) {
     return { ...base, type: 'list', list: { separator: lists[0] } };
   }
   if (c.distinct.size <= 12 && n >= 20) return { ...base, type: 'enum' };

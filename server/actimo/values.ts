@@ -170,6 +170,8 @@ export function normalizePhone(raw: string, defaultCountry: string, countryCode?
     const cc = countryCode.trim().replace(/^(\+|00)/, '');
     if (/^\d{1,4}$/.test(cc)) s = `+${cc}${s}`;
   }
+  // Already international (+ and 8–15 digits, the E.164 shape): no need for the slow full parse.
+  if (/^\+[1-9]\d{7,14}$/.test(s)) return s;
   const parsed = parsePhoneNumberFromString(s, defaultCountry as CountryCode);
   return parsed?.isPossible() ? parsed.number : null;
 }

@@ -57,7 +57,9 @@ export function readRow(
       case 'date': {
         const r = parseDate(text, p);
         if ('ok' in r) {
-          out.fields.set(role.field, { value: r.ok.date, date: r.ok, src });
+          // A stated time (and zone) is kept: "2026-11-24T09:30:00Z"; a bare date stays a date.
+          const value = r.ok.time ? `${r.ok.date}T${r.ok.time}${r.ok.zone ?? ''}` : r.ok.date;
+          out.fields.set(role.field, { value, date: r.ok, src });
         } else {
           out.issues.push(
             issue(

@@ -1,6 +1,6 @@
 // Cross-file checks of a consolidated migration, done in SQL so they scale with the data: links that
 // point nowhere, companies nobody belongs to, and each record's issue count.
-import type { Knex } from '../db.ts';
+import { engineOf, type Knex } from '../db.ts';
 import { ENTITY_TABLE } from './staged.repository.ts';
 
 const ISSUE_COLUMNS = 'company_id, migration_id, entity, actimo_id, code, severity, field, message, source';
@@ -10,8 +10,18 @@ async function exists(db: Knex, table: string, companyId: number, migrationId: n
   return row !== undefined;
 }
 
+/**
+ * PostgreSQL plans from table statistics, which bulk-filled tables do not have yet: without them the
+ * anti-joins below become nested loops over millions of rows. SQLite picks the indexes regardless.
+ */
+export async function refreshStatistics(db: Knex, tables: readonly string[]): Promise<void> {
+  if (engineOf(db) !== 'postgres') return;
+  for (const t of tables) await db.raw('ANALYZE ??', [t]);
+}
+
 export async function runCrossChecks(db: Knex, companyId: number, migrationId: number): Promise<void> {
   const scope = [companyId, migrationId];
+  await refreshStatistics(db, [...Object.values(ENTITY_TABLE), 'staged_memberships']);
   if (await exists(db, 'staged_organizations', companyId, migrationId)) {
     await db.raw(
       `INSERT INTO staging_issues (${ISSUE_COLUMNS})

@@ -1,17 +1,19 @@
 // Consolidation: a migration's raw rows → staged records keyed by Actimo id, with provenance and issues.
 // Deterministic and idempotent: each run replaces the migration's staged records as a whole, inside one
-// transaction (a failure leaves the previous result intact). Memory stays bounded: rows and facts are
-// read in pages, and grouping by id is done by the database's ordered index, not in a Map.
+// transaction (a failure leaves the previous result intact). Memory stays bounded: rows are read in
+// pages, and grouping by id goes through hash-partitioned spill files (fact-spill.ts).
 import path from 'node:path';
 import type { ColumnRole } from '../actimo/columns.ts';
 import type { Knex } from '../db.ts';
 import { NotFoundError } from '../errors.ts';
 import { issueSummary, runCrossChecks, updateIssueCounts } from './checks.repository.ts';
+import { type FactGroup, FactSpill } from './fact-spill.ts';
 import {
   type ConsolidationOptions,
   DEFAULT_OPTIONS,
   type Fact,
   type FactKind,
+  type FactPayload,
   type FileMap,
   factsOfRow,
 } from './facts.ts';
@@ -28,26 +30,14 @@ import { readRowsPage } from './source-rows.repository.ts';
 import {
   clearConsolidation,
   countRows,
-  deleteFacts,
   ENTITY_TABLE,
-  insertFacts,
   insertIssues,
   insertMemberships,
   insertStaged,
-  readFactGroups,
 } from './staged.repository.ts';
 import { type Entity, isTabularKind, type StagingIssue } from './vocabulary.ts';
 
 const ROW_PAGE = 5000;
-const FACT_PAGE = 5000;
-const FACT_KINDS: readonly FactKind[] = [
-  'person',
-  'organization',
-  'membership',
-  'metrics',
-  'activity',
-  'file',
-];
 
 export interface ConsolidationSummary {
   migrationId: number;
@@ -59,13 +49,15 @@ export interface ConsolidationInput {
   /** Column roles per file id; a file not listed uses the roles stored with it (the proposal or the admin's map). */
   roles?: ReadonlyMap<number, ColumnRole[]>;
   options?: ConsolidationOptions;
+  /** Where facts are spilled while grouping (a folder under DATA_DIR). */
+  tempDir: string;
 }
 
 export async function consolidate(
   db: Knex,
   companyId: number,
   migrationId: number,
-  input: ConsolidationInput = {},
+  input: ConsolidationInput,
 ): Promise<ConsolidationSummary> {
   if (!(await findMigration(db, companyId, migrationId))) {
     throw new NotFoundError('migration_not_found', `Migration ${migrationId} does not exist.`);
@@ -82,24 +74,32 @@ export async function consolidate(
   const attachments = files.filter((f) => f.kind === 'attachment' && f.status === 'kept');
   const options = input.options ?? DEFAULT_OPTIONS;
 
-  await db.transaction(async (trx) => {
-    await clearConsolidation(trx, companyId, migrationId);
-    for (const table of tables) await collectFacts(trx, companyId, migrationId, table, options);
-    for (const kind of FACT_KINDS) await reduceKind(trx, companyId, migrationId, kind, attachments);
-    await deleteFacts(trx, companyId, migrationId);
-    await runCrossChecks(trx, companyId, migrationId);
-    await updateIssueCounts(trx, companyId, migrationId);
-    await setMigrationStatus(trx, companyId, migrationId, 'staged');
-  });
+  const expected = files
+    .filter((f) => tables.some((t) => t.fileId === f.id))
+    .reduce((n, f) => n + f.rowCount, 0);
+  const spill = await FactSpill.open(input.tempDir, expected);
+  try {
+    await db.transaction(async (trx) => {
+      await clearConsolidation(trx, companyId, migrationId);
+      for (const table of tables) await collectFacts(trx, companyId, table, options, spill);
+      for await (const bucket of spill.groups())
+        await reduceBucket(trx, companyId, migrationId, bucket, attachments);
+      await runCrossChecks(trx, companyId, migrationId);
+      await updateIssueCounts(trx, companyId, migrationId);
+      await setMigrationStatus(trx, companyId, migrationId, 'staged');
+    });
+  } finally {
+    await spill.close();
+  }
   return summarise(db, companyId, migrationId);
 }
 
 async function collectFacts(
   db: Knex,
   companyId: number,
-  migrationId: number,
   table: FileMap,
   options: ConsolidationOptions,
+  spill: FactSpill,
 ): Promise<void> {
   let after = 0;
   for (;;) {
@@ -107,43 +107,46 @@ async function collectFacts(
     if (page.length === 0) return;
     const facts: Fact[] = [];
     for (const { row, cells } of page) facts.push(...factsOfRow(table, row, cells, options));
-    await insertFacts(db, companyId, migrationId, facts);
+    await spill.add(facts);
     after = page[page.length - 1]!.row;
   }
 }
 
-async function reduceKind(
+/** Reduces one bucket: people first, since the winning user row's company list feeds the memberships. */
+async function reduceBucket(
   db: Knex,
   companyId: number,
   migrationId: number,
-  kind: FactKind,
+  bucket: FactGroup[],
   attachments: SourceFile[],
 ): Promise<void> {
-  let after: string | null = null;
-  for (;;) {
-    const groups = await readFactGroups(db, companyId, migrationId, kind, after, FACT_PAGE);
-    if (groups.length === 0) return;
-    const records: StagedOut[] = [];
-    const links: MembershipOut[] = [];
-    const issues: Array<{ entity: Entity; actimoId: string; issue: StagingIssue }> = [];
-    const derived: Fact[] = [];
-    for (const g of groups) {
-      const out = reduceGroup(kind, g.key, g.facts);
-      if (out.derived) derived.push(...out.derived);
-      for (const r of out.records) {
-        if (r.entity === 'file') attachFile(r, attachments);
-        // A membership reduction only reports issues about its person; it stages no person itself.
-        if (kind !== 'membership') records.push(r);
-        for (const issue of r.issues) issues.push({ entity: r.entity, actimoId: r.actimoId, issue });
-      }
-      links.push(...out.memberships);
+  const records: StagedOut[] = [];
+  const links: MembershipOut[] = [];
+  const issues: Array<{ entity: Entity; actimoId: string; issue: StagingIssue }> = [];
+  const derived = new Map<string, FactPayload[]>();
+  const take = (kind: FactKind, key: string, facts: FactPayload[]) => {
+    const out = reduceGroup(kind, key, facts);
+    for (const f of out.derived ?? []) derived.set(f.key, [...(derived.get(f.key) ?? []), f.payload]);
+    for (const r of out.records) {
+      if (r.entity === 'file') attachFile(r, attachments);
+      // A membership reduction only reports issues about its person; it stages no person itself.
+      if (kind !== 'membership') records.push(r);
+      for (const issue of r.issues) issues.push({ entity: r.entity, actimoId: r.actimoId, issue });
     }
-    await insertStaged(db, companyId, migrationId, records);
-    await insertMemberships(db, companyId, migrationId, links);
-    await insertIssues(db, companyId, migrationId, issues);
-    await insertFacts(db, companyId, migrationId, derived);
-    after = groups[groups.length - 1]!.key;
+    links.push(...out.memberships);
+  };
+  for (const g of bucket) if (g.kind === 'person') take(g.kind, g.key, g.facts);
+  for (const g of bucket) {
+    if (g.kind === 'membership') {
+      take(g.kind, g.key, [...(derived.get(g.key) ?? []), ...g.facts]);
+      derived.delete(g.key);
+    } else if (g.kind !== 'person') take(g.kind, g.key, g.facts);
   }
+  for (const [key, facts] of [...derived.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+    take('membership', key, facts);
+  await insertStaged(db, companyId, migrationId, records);
+  await insertMemberships(db, companyId, migrationId, links);
+  await insertIssues(db, companyId, migrationId, issues);
 }
 
 /** Resolves a files-export row to the attachment uploaded with it (by path inside the upload, else by name). */

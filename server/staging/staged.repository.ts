@@ -1,6 +1,6 @@
-// Staged records, their issues and consolidation's scratch facts. Every function takes the company.
-import { type Knex, readBool, readJson, writeJson } from '../db.ts';
-import type { Fact, FactKind, FactPayload } from './facts.ts';
+// Staged records and their issues. Every function takes the company.
+import { type Knex, readBool, readJson } from '../db.ts';
+import { type BulkColumn, insertJsonRows } from './bulk.repository.ts';
 import type { MembershipOut, StagedOut } from './reduce.ts';
 import type { Entity, Provenance, StagedScalar, StagingIssue } from './vocabulary.ts';
 
@@ -12,77 +12,22 @@ export const ENTITY_TABLE: Record<Exclude<Entity, 'membership'>, string> = {
   file: 'staged_files',
 };
 
-const ALL_TABLES = [...Object.values(ENTITY_TABLE), 'staged_memberships', 'staging_issues', 'staging_facts'];
-const INSERT_CHUNK = 400;
-
-async function insertChunks(db: Knex, table: string, rows: Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db(table).insert(rows.slice(i, i + INSERT_CHUNK));
-}
-
+const ALL_TABLES = [...Object.values(ENTITY_TABLE), 'staged_memberships', 'staging_issues'];
 /** Removes everything a consolidation run produced for the migration (it is rebuilt as a whole). */
 export async function clearConsolidation(db: Knex, companyId: number, migrationId: number): Promise<void> {
   for (const t of ALL_TABLES)
     await db(t).where({ company_id: companyId, migration_id: migrationId }).delete();
 }
 
-export async function insertFacts(
-  db: Knex,
-  companyId: number,
-  migrationId: number,
-  facts: readonly Fact[],
-): Promise<void> {
-  await insertChunks(
-    db,
-    'staging_facts',
-    facts.map((f) => ({
-      company_id: companyId,
-      migration_id: migrationId,
-      kind: f.kind,
-      actimo_id: f.key,
-      recency: f.recency,
-      payload: JSON.stringify(f.payload),
-    })),
-  );
-}
-
-/**
- * Up to about `limit` facts of one kind, whole groups only, for ids after `afterKey`, oldest first within
- * a group. An id with more facts than `limit` comes back alone, complete.
- */
-export async function readFactGroups(
-  db: Knex,
-  companyId: number,
-  migrationId: number,
-  kind: FactKind,
-  afterKey: string | null,
-  limit: number,
-): Promise<Array<{ key: string; facts: FactPayload[] }>> {
-  const base = () =>
-    db('staging_facts')
-      .select('actimo_id', 'payload')
-      .where({ company_id: companyId, migration_id: migrationId, kind })
-      .orderBy([
-        { column: 'actimo_id', order: 'asc' },
-        { column: 'recency', order: 'asc' },
-        { column: 'id', order: 'asc' },
-      ]);
-  let q = base();
-  if (afterKey !== null) q = q.andWhere('actimo_id', '>', afterKey);
-  let rows: Array<{ actimo_id: string; payload: string }> = await q.limit(limit);
-  if (rows.length === limit) {
-    const lastKey = rows[rows.length - 1]!.actimo_id;
-    const complete = rows.filter((r) => r.actimo_id !== lastKey);
-    rows = complete.length > 0 ? complete : await base().andWhere('actimo_id', lastKey);
-  }
-  const groups: Array<{ key: string; facts: FactPayload[] }> = [];
-  for (const r of rows) {
-    const last = groups[groups.length - 1];
-    const payload = JSON.parse(r.payload) as FactPayload;
-    if (last && last.key === r.actimo_id) last.facts.push(payload);
-    else groups.push({ key: r.actimo_id, facts: [payload] });
-  }
-  return groups;
-}
+const STAGED_COLUMNS: BulkColumn[] = [
+  ['company_id', 'int'],
+  ['migration_id', 'int'],
+  ['actimo_id', 'text'],
+  ['person_id', 'text'],
+  ['data', 'json'],
+  ['provenance', 'json'],
+  ['issue_count', 'int'],
+];
 
 export async function insertStaged(
   db: Knex,
@@ -90,22 +35,14 @@ export async function insertStaged(
   migrationId: number,
   records: readonly StagedOut[],
 ): Promise<void> {
-  const byTable = new Map<string, Record<string, unknown>[]>();
+  const byTable = new Map<string, unknown[][]>();
   for (const r of records) {
     const table = ENTITY_TABLE[r.entity];
     const list = byTable.get(table) ?? [];
-    list.push({
-      company_id: companyId,
-      migration_id: migrationId,
-      actimo_id: r.actimoId,
-      person_id: r.personId,
-      data: JSON.stringify(r.data),
-      provenance: JSON.stringify(r.provenance),
-      issue_count: r.issues.length,
-    });
+    list.push([companyId, migrationId, r.actimoId, r.personId, r.data, r.provenance, r.issues.length]);
     byTable.set(table, list);
   }
-  for (const [table, rows] of byTable) await insertChunks(db, table, rows);
+  for (const [table, rows] of byTable) await insertJsonRows(db, table, STAGED_COLUMNS, rows);
 }
 
 export async function insertMemberships(
@@ -114,18 +51,27 @@ export async function insertMemberships(
   migrationId: number,
   links: readonly MembershipOut[],
 ): Promise<void> {
-  await insertChunks(
+  await insertJsonRows(
     db,
     'staged_memberships',
-    links.map((m) => ({
-      company_id: companyId,
-      migration_id: migrationId,
-      person_id: m.personId,
-      organization_id: m.organizationId,
-      is_primary: m.isPrimary,
-      source: m.source,
-      provenance: writeJson(m.provenance),
-    })),
+    [
+      ['company_id', 'int'],
+      ['migration_id', 'int'],
+      ['person_id', 'text'],
+      ['organization_id', 'text'],
+      ['is_primary', 'bool'],
+      ['source', 'text'],
+      ['provenance', 'json'],
+    ],
+    links.map((m) => [
+      companyId,
+      migrationId,
+      m.personId,
+      m.organizationId,
+      m.isPrimary,
+      m.source,
+      m.provenance,
+    ]),
   );
 }
 
@@ -135,25 +81,32 @@ export async function insertIssues(
   migrationId: number,
   issues: ReadonlyArray<{ entity: Entity; actimoId: string; issue: StagingIssue }>,
 ): Promise<void> {
-  await insertChunks(
+  await insertJsonRows(
     db,
     'staging_issues',
-    issues.map(({ entity, actimoId, issue }) => ({
-      company_id: companyId,
-      migration_id: migrationId,
+    [
+      ['company_id', 'int'],
+      ['migration_id', 'int'],
+      ['entity', 'text'],
+      ['actimo_id', 'text'],
+      ['code', 'text'],
+      ['severity', 'text'],
+      ['field', 'text'],
+      ['message', 'text'],
+      ['source', 'json'],
+    ],
+    issues.map(({ entity, actimoId, issue }) => [
+      companyId,
+      migrationId,
       entity,
-      actimo_id: actimoId,
-      code: issue.code,
-      severity: issue.severity,
-      field: issue.field ?? null,
-      message: issue.message,
-      source: issue.source ? writeJson(issue.source) : null,
-    })),
+      actimoId,
+      issue.code,
+      issue.severity,
+      issue.field ?? null,
+      issue.message,
+      issue.source ?? null,
+    ]),
   );
-}
-
-export async function deleteFacts(db: Knex, companyId: number, migrationId: number): Promise<void> {
-  await db('staging_facts').where({ company_id: companyId, migration_id: migrationId }).delete();
 }
 
 export async function countRows(

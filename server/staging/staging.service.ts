@@ -1,5 +1,6 @@
 // The staging use cases the HTTP API and the CLI share: create a migration, stage files into it (then
 // consolidate), list what was recognised, override a file's kind, list staged records with issues.
+import path from 'node:path';
 import { proposeColumnRoles } from '../actimo/columns.ts';
 import type { Knex } from '../db.ts';
 import { AppError, NotFoundError, ValidationError } from '../errors.ts';
@@ -30,6 +31,10 @@ export class StagingService {
     private readonly settings: StagingSettings,
   ) {}
 
+  private get tempDir(): string {
+    return path.join(this.settings.dataDir, 'tmp');
+  }
+
   async createMigration(companyId: number, name?: string): Promise<Migration> {
     const clean = (name ?? '').trim();
     if (clean.length > 255)
@@ -57,7 +62,7 @@ export class StagingService {
     const files = await new Ingest(this.db, this.settings, companyId, migrationId).stageAll(inputs);
     const changed = files.some((f) => !f.alreadyStaged && f.status !== 'failed');
     const summary = changed
-      ? await consolidate(this.db, companyId, migrationId)
+      ? await consolidate(this.db, companyId, migrationId, { tempDir: this.tempDir })
       : await summarise(this.db, companyId, migrationId);
     return { migrationId, files, summary };
   }
@@ -99,7 +104,7 @@ export class StagingService {
       columnRoles: roles,
     };
     await updateSourceFile(this.db, companyId, fileId, change);
-    await consolidate(this.db, companyId, migrationId);
+    await consolidate(this.db, companyId, migrationId, { tempDir: this.tempDir });
     return { ...file, ...change };
   }
 
