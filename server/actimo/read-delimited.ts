@@ -59,6 +59,9 @@ export async function readDelimited(bytes: Readable, fileName: string): Promise<
     skip_empty_lines: true,
     from_line: 1,
   });
+  // Errors reach the consumer through the async iterator below; this listener only keeps a late second
+  // emission from becoming an unhandled 'error' event.
+  parser.on('error', () => undefined);
   const source = Readable.from(chunks(), { objectMode: false });
   source.on('error', (err) => parser.destroy(err));
   source.pipe(parser);

@@ -72,15 +72,15 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
       bb.on('file', (_field, stream, info) => {
         const name = path.basename((info.filename ?? '').replace(/\\/g, '/')).slice(0, 255) || 'upload';
         stream.on('limit', () => fail(tooLarge(limits.maxBytes)));
-        stream.on('data', (chunk: Buffer) => {
-          total += chunk.length;
+        const counted = (n: number) => {
+          total += n;
           if (total > limits.maxBytes) {
             stream.destroy();
             fail(tooLarge(limits.maxBytes));
           }
-        });
+        };
         pending.push(
-          writeTemp(limits.dataDir, stream).then(
+          writeTemp(limits.dataDir, stream, counted).then(
             (t) => {
               temps.push({ name, ...t });
             },

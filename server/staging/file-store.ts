@@ -1,10 +1,10 @@
 // Files on disk under DATA_DIR: uploads and attachments are stored by their sha256 (content-addressed),
 // so the same file uploaded twice is stored once and a path says exactly which bytes it holds.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export async function sha256File(filePath: string): Promise<string> {
@@ -28,21 +28,30 @@ export function tempPath(dataDir: string, hint = 'upload'): string {
   return path.join(dataDir, 'tmp', `${hint}-${process.pid}-${randomBytes(8).toString('hex')}`);
 }
 
-/** Streams bytes to a new temporary file, hashing them on the way; never holds the file in memory. */
+/**
+ * Streams bytes to a new temporary file, hashing and counting them on the way; never holds the file in
+ * memory. `onBytes` sees every chunk's size (an upload limit can stop the stream from there).
+ */
 export async function writeTemp(
   dataDir: string,
   source: Readable,
+  onBytes?: (n: number) => void,
 ): Promise<{ path: string; sha256: string; size: number }> {
   const target = tempPath(dataDir);
-  await mkdir(path.dirname(target), { recursive: true });
+  // Synchronous on purpose: the source must not flow before the pipeline below is attached.
+  mkdirSync(path.dirname(target), { recursive: true });
   const hash = createHash('sha256');
   let size = 0;
-  source.on('data', (chunk: Buffer) => {
-    hash.update(chunk);
-    size += chunk.length;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      onBytes?.(chunk.length);
+      done(null, chunk);
+    },
   });
   try {
-    await pipeline(source, createWriteStream(target));
+    await pipeline(source, tap, createWriteStream(target));
   } catch (err) {
     await rm(target, { force: true });
     throw err;

@@ -13,11 +13,12 @@ import { AppError, type ErrorKind, isAppError } from '../errors.ts';
 import { readHead, sha256File, storeContent, writeTemp } from './file-store.ts';
 import {
   deleteSourceFile,
+  findFileBySha,
   insertSourceFile,
   listSourceFiles,
   type SourceFile,
 } from './source-file.repository.ts';
-import { stageTable } from './stage-table.ts';
+import { stageTable, type TableInput } from './stage-table.ts';
 import type { ExportKind } from './vocabulary.ts';
 
 export interface StagingSettings {
@@ -108,6 +109,7 @@ export class Ingest {
   }
 
   private async stageOne(input: InputFile): Promise<FileResult[]> {
+    let base: TableInput | undefined;
     try {
       const size = input.size ?? (await stat(input.path)).size;
       if (size > this.settings.maxFileBytes) {
@@ -122,7 +124,7 @@ export class Ingest {
       if (known.length > 0) return known.map((f) => resultOf(f, true));
       const head = await readHead(input.path);
       const isZip = head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5);
-      const base = { name: input.name, sha256, byteSize: size, storedPath: input.storedPath ?? null };
+      base = { name: input.name, sha256, byteSize: size, storedPath: input.storedPath ?? null };
       if (isZip) {
         const entries = await walkZip(input.path, input.name, this.settings.zip);
         const workbook = XLSX_EXT.test(input.name) || entries.some((e) => e.name === 'xl/workbook.xml');
@@ -135,7 +137,10 @@ export class Ingest {
         head.includes(0) &&
         !(head[0] === 0xff && head[1] === 0xfe) &&
         !(head[0] === 0xfe && head[1] === 0xff);
-      if (isZip || (binary && !TEXT_EXT.test(input.name)))
+      // A file named like a document (contract.pdf, photo.jpg) is an attachment whatever its bytes.
+      const document =
+        /\.[a-z0-9]{1,5}$/i.test(input.name) && !TEXT_EXT.test(input.name) && !/\.json$/i.test(input.name);
+      if (isZip || document || (binary && !TEXT_EXT.test(input.name)))
         return [await this.keep(input, base, 'attachment')];
       const doc = detectDocumentKind(input.name, head.toString('utf8', 0, 256));
       if (doc && !TEXT_EXT.test(input.name))
@@ -143,8 +148,23 @@ export class Ingest {
       const table = await readDelimited(createReadStream(input.path), input.name);
       return [resultOf(await stageTable(this.db, this.companyId, this.migrationId, base, table), false)];
     } catch (err) {
-      return [failure(input.name, err)];
+      return [await this.recordFailure(input.name, base, err)];
     }
+  }
+
+  /** A file that failed before it had a record gets one, so the admin sees it among the migration's files. */
+  private async recordFailure(name: string, base: TableInput | undefined, err: unknown): Promise<FileResult> {
+    const result = failure(name, err);
+    if (!base || !result.error) return result;
+    const existing = await findFileBySha(this.db, this.companyId, this.migrationId, base.sha256, null);
+    if (existing) return { ...result, fileId: existing.id };
+    const f = await insertSourceFile(this.db, this.companyId, this.migrationId, {
+      ...base,
+      status: 'failed',
+      kind: 'unknown',
+      error: { code: result.error.code, message: result.error.message },
+    });
+    return { ...result, fileId: f.id };
   }
 
   /** Files already in this migration with these bytes; an earlier failed or interrupted try is retried. */
