@@ -36,9 +36,10 @@ export function detectDelimiter(sample: string): Delimiter {
     if (!sample.includes(d)) continue;
     const records = parseSample(sample, d).slice(0, 40);
     const counts = new Map<number, number>();
+    // Raw widths: a row with trailing empty cells is as wide as the others (trimming them would make a
+    // delimiter that also appears inside values, like the comma of "72,5", look more consistent).
     for (const r of records) {
-      const width = nonEmptyWidth(r);
-      if (width > 1) counts.set(width, (counts.get(width) ?? 0) + 1);
+      if (r.length > 1) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
     }
     // Score: rows sharing the most common width, times that width (more columns = a real cut).
     let score = 0;
