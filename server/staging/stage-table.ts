@@ -24,6 +24,7 @@ export async function stageTable(
   migrationId: number,
   input: TableInput,
   table: TableSource,
+  onRows?: (file: string, rows: number) => void,
 ): Promise<SourceFile> {
   const { layout } = table;
   const file = await insertSourceFile(db, companyId, migrationId, {
@@ -47,6 +48,7 @@ export async function stageTable(
         for (const cells of batch) profiler.add(cells);
         const first = rowCount + 1;
         rowCount += batch.length;
+        onRows?.(input.name, rowCount);
         await inflight;
         inflight = sink.write(first, batch);
         inflight.catch(() => undefined);
