@@ -36,6 +36,9 @@ interface WorkerResult {
   ingestMs: number;
   consolidateMs: number;
   peakRssMb: number;
+  startRssMb: number;
+  ingestPeakRssMb: number;
+  consolidatePeakRssMb: number;
   rows: number;
   persons: number;
 }
@@ -91,6 +94,10 @@ export default async function stagingBench(): Promise<void> {
         unit: 'rows/s',
       });
       printFigure(`${engine}: peak RSS of the staging process`, w.peakRssMb, `MB (target < 300)`);
+      printFigure(
+        `${engine}: RSS by phase`,
+        `${Math.round(w.startRssMb)} MB after start-up, ${Math.round(w.ingestPeakRssMb)} MB peak while storing rows, ${Math.round(w.consolidatePeakRssMb)} MB peak while consolidating; ${(w.ingestMs / 1000).toFixed(1)} s storing, ${(w.consolidateMs / 1000).toFixed(1)} s consolidating`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
