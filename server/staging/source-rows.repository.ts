@@ -1,6 +1,6 @@
 // The hot path of staging: writing millions of raw rows. Each file's rows go into one transaction on a
 // connection of their own, through each driver's fastest path: COPY FROM STDIN on PostgreSQL
-// (pg-copy-streams), one INSERT … SELECT FROM json_each per batch on SQLite. See docs/decisions/0004-staging-row-store.md.
+// (pg-copy-streams), one INSERT … SELECT FROM json_each per batch on SQLite. See docs/decisions/0010-staging-row-store.md.
 import type { Writable } from 'node:stream';
 import type { Client as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
