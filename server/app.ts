@@ -6,17 +6,22 @@ import type { Config } from './config.ts';
 import type { Knex } from './db.ts';
 import { builtClient } from './http/client.ts';
 import { errorHandler, notFound } from './http/middleware/error-handler.ts';
+import { iframeJwtTenant } from './http/middleware/iframe-jwt.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
 import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
+import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { type Logger, redactUrl } from './logger.ts';
+import { loadManifest } from './manifest.ts';
+import type { Services } from './services.ts';
 import { localTenant } from './tenants/tenant-context.ts';
 
 export interface AppDeps {
   config: Config;
   db: Knex;
   logger: Logger;
+  services: Services;
   /** Who the caller is; local mode's single company unless given. */
   resolveTenant?: TenantResolver;
   /** Serves the panel; the built files unless given (npm run dev passes Vite's middleware). */
@@ -54,10 +59,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
 
   app.use(healthRoutes(db));
+  if (deps.services.installs && deps.services.oauthApp) {
+    app.use(oauthRoutes(deps.services.oauthApp, loadManifest(), deps.services.installs));
+  }
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  api.use(requireTenant(deps.resolveTenant ?? localTenant));
+  api.use(requireTenant(deps.resolveTenant ?? defaultTenantResolver(deps)));
   api.use(sessionRoutes(config));
   api.use(notFound);
   app.use('/api', api);
@@ -66,4 +74,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(errorHandler);
   return app;
+}
+
+/** Local mode: the one local company. Marketplace mode: the verified iframe JWT of an installed company. */
+function defaultTenantResolver(deps: AppDeps): TenantResolver {
+  const p = deps.config.pipedrive;
+  const installs = deps.services.installs;
+  if (p.mode === 'local') return localTenant;
+  if (!installs) throw new Error('Marketplace mode needs the installation service');
+  return iframeJwtTenant({
+    secret: p.jwtSecret,
+    requireInstalled: (companyId) => installs.requireActive(companyId),
+  });
 }

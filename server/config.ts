@@ -19,6 +19,8 @@ export type PipedriveConfig =
       oauthUrl: string;
       tokenEncryptionKey: Buffer;
       tokenEncryptionKeyId: string;
+      /** Earlier keys, still accepted for decryption while tokens are re-encrypted after a rotation. */
+      previousTokenEncryptionKeys: Array<{ id: string; key: Buffer }>;
     }
   | {
       /** One local company. With an API token it writes to that Pipedrive company, else to the sandbox. */
@@ -91,6 +93,13 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, - or _')
     .default('k1'),
+  TOKEN_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .regex(
+      /^$|^[A-Za-z0-9_-]{1,32}:[0-9a-fA-F]{64}(,[A-Za-z0-9_-]{1,32}:[0-9a-fA-F]{64})*$/,
+      'must be a comma-separated list of id:64-hex-key',
+    )
+    .default(''),
   PIPEDRIVE_API_URL: httpUrl.optional(),
   PIPEDRIVE_API_TOKEN: optionalNonEmpty,
 });
@@ -153,6 +162,12 @@ function pipedriveConfig(e: z.infer<typeof envSchema>): PipedriveConfig {
       oauthUrl: e.PIPEDRIVE_OAUTH_URL,
       tokenEncryptionKey: parseEncryptionKey(e.TOKEN_ENCRYPTION_KEY),
       tokenEncryptionKeyId: e.TOKEN_ENCRYPTION_KEY_ID,
+      previousTokenEncryptionKeys: e.TOKEN_ENCRYPTION_PREVIOUS_KEYS.split(',')
+        .filter(Boolean)
+        .map((pair) => {
+          const [id, hex] = pair.split(':') as [string, string];
+          return { id, key: Buffer.from(hex, 'hex') };
+        }),
     };
   }
   if (e.PIPEDRIVE_API_TOKEN !== undefined) {

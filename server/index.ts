@@ -6,6 +6,7 @@ import type { RequestHandler } from 'express';
 import { createApp } from './app.ts';
 import { boot } from './boot.ts';
 import { ConfigError } from './config.ts';
+import { buildServices } from './services.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -23,7 +24,8 @@ async function viteMiddleware(): Promise<RequestHandler> {
 async function main(): Promise<void> {
   const { config, logger, db } = await boot();
   const client = config.clientMode === 'vite' ? await viteMiddleware() : undefined;
-  const app = createApp({ config, db, logger, ...(client ? { client } : {}) });
+  const services = buildServices({ config, db, logger });
+  const app = createApp({ config, db, logger, services, ...(client ? { client } : {}) });
 
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {

@@ -6,11 +6,13 @@ import { type AppDeps, createApp } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/config.ts';
 import type { Engine } from '../../server/db.ts';
 import { createLogger } from '../../server/logger.ts';
+import { buildServices, type ServiceOptions, type Services } from '../../server/services.ts';
 import { upsertCompany } from '../../server/tenants/company.repository.ts';
 import { LOCAL_COMPANY } from '../../server/tenants/tenant-context.ts';
 import { createTestDb, type TestDb } from './db.ts';
 
 export interface TestApp {
+  services: Services;
   http: supertest.Agent;
   baseUrl: string;
   testDb: TestDb;
@@ -24,12 +26,18 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 export async function startTestApp(
   engine: Engine,
-  overrides: Partial<Omit<AppDeps, 'db' | 'config'>> & { env?: Record<string, string> } = {},
+  overrides: Partial<Omit<AppDeps, 'db' | 'config' | 'services'>> & {
+    env?: Record<string, string>;
+    services?: ServiceOptions;
+  } = {},
 ): Promise<TestApp> {
   const testDb = await createTestDb(engine);
   const config = { ...testConfig(overrides.env), database: testDb.config };
   await upsertCompany(testDb.db, { id: LOCAL_COMPANY.id, name: LOCAL_COMPANY.name, mode: 'local' });
-  const app = createApp({ logger: createLogger('silent'), ...overrides, config, db: testDb.db });
+  const logger = overrides.logger ?? createLogger('silent');
+  const services = buildServices({ config, db: testDb.db, logger }, overrides.services);
+  const { services: _s, env: _e, ...rest } = overrides;
+  const app = createApp({ ...rest, logger, config, db: testDb.db, services });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -39,6 +47,7 @@ export async function startTestApp(
     baseUrl: `http://127.0.0.1:${port}`,
     testDb,
     config,
+    services,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await testDb.destroy();
