@@ -12,6 +12,7 @@ import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts'
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
+import { webhookRoutes } from './http/routes/webhooks.routes.ts';
 import { type Logger, redactUrl } from './logger.ts';
 import { loadManifest } from './manifest.ts';
 import type { Services } from './services.ts';
@@ -59,9 +60,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
 
   app.use(healthRoutes(db));
+  const manifest = loadManifest();
   if (deps.services.installs && deps.services.oauthApp) {
-    app.use(oauthRoutes(deps.services.oauthApp, loadManifest(), deps.services.installs));
+    app.use(oauthRoutes(deps.services.oauthApp, manifest, deps.services.installs));
   }
+  app.use(webhookRoutes(db, manifest.webhooks.path, () => deps.services.webhooks.nudge()));
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));

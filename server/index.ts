@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const client = config.clientMode === 'vite' ? await viteMiddleware() : undefined;
   const services = buildServices({ config, db, logger });
   const app = createApp({ config, db, logger, services, ...(client ? { client } : {}) });
+  services.webhooks.start();
 
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
+      await services.webhooks.stop();
       await db.destroy();
       logger.info('stopped');
       process.exit(0);

@@ -15,9 +15,12 @@ import {
 import type { OAuthApp, PipedriveTokens } from './pipedrive/oauth.ts';
 import { InstallationService } from './tenants/installation.service.ts';
 import { LOCAL_COMPANY } from './tenants/tenant-context.ts';
+import { type EventHandler, WebhookProcessor } from './webhooks/processor.ts';
 
 export interface Services {
   clock: Clock;
+  /** Works through received webhook events; handlers are added by the parts that own the records. */
+  webhooks: WebhookProcessor;
   pipedrive: PipedriveServices;
   /** Marketplace mode only. */
   installs: InstallationService | undefined;
@@ -30,6 +33,7 @@ export interface ServiceOptions {
   localPipedrive?: LocalPipedrive;
   /** Tests swap Pipedrive's token endpoint. */
   refreshTokens?: (app: OAuthApp, refreshToken: string) => Promise<PipedriveTokens>;
+  webhookHandlers?: Partial<Record<string, EventHandler>>;
 }
 
 export function buildServices(
@@ -38,6 +42,12 @@ export function buildServices(
 ): Services {
   const clock = o.clock ?? systemClock;
   const limiters = new LimiterRegistry(clock);
+  const webhooks = new WebhookProcessor({
+    db: rt.db,
+    clock,
+    logger: rt.logger,
+    handlers: o.webhookHandlers ?? {},
+  });
   const p = rt.config.pipedrive;
   if (p.mode === 'marketplace') {
     const oauthApp: OAuthApp = {
@@ -61,6 +71,7 @@ export function buildServices(
     });
     return {
       clock,
+      webhooks,
       installs,
       oauthApp,
       pipedrive: { db: rt.db, clock, limiters, connections: (companyId) => installs.connection(companyId) },
@@ -82,6 +93,7 @@ export function buildServices(
       };
   return {
     clock,
+    webhooks,
     installs: undefined,
     oauthApp: undefined,
     pipedrive: { db: rt.db, clock, limiters, connections },
