@@ -44,6 +44,8 @@ export function authenticate(sandbox: Sandbox) {
       next(unauthorized());
       return;
     }
+    // Records soft-deleted 30 days ago (on the sandbox clock) are gone for every request from here on.
+    caller.company.purge(sandbox.clock.now());
     res.locals.caller = caller;
     next();
   };

@@ -21,6 +21,7 @@ const companySchema = z.strictObject({
   plan: z.enum(PLANS).optional(),
   seats: z.number().int().positive().optional(),
   topUpTokens: z.number().int().min(0).optional(),
+  dailyBudget: z.number().int().min(0).nullable().optional(),
   domain: z
     .string()
     .regex(/^[a-z0-9-]+$/)

@@ -38,6 +38,8 @@ export interface NewCompany {
   plan?: Plan;
   seats?: number;
   topUpTokens?: number;
+  /** Daily token budget, replacing 30,000 × plan multiplier × seats + top-ups (default: the formula). */
+  dailyBudget?: number | null;
   /** Subdomain (default: from the name). */
   domain?: string;
   /** Users (default: one admin). The first one owns the API token. */
@@ -116,6 +118,7 @@ export class Sandbox {
         plan: input.plan ?? 'growth',
         seats,
         topUpTokens: input.topUpTokens ?? 0,
+        dailyBudget: input.dailyBudget ?? null,
         add_time: now,
       },
       this.seed,

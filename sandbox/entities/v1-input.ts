@@ -51,7 +51,7 @@ export function v1Page<T>(
   maxLimit = 500,
 ): { page: T[]; pagination: Record<string, unknown> } {
   const start = query.start === undefined ? 0 : Number(query.start);
-  const limit = query.limit === undefined ? 100 : Number(query.limit);
+  const limit = query.limit === undefined ? Math.min(100, maxLimit) : Number(query.limit);
   if (!Number.isInteger(start) || start < 0) throw badRequest('start must be a non-negative integer');
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
     throw badRequest(`limit must be an integer from 1 to ${maxLimit}`);

@@ -75,8 +75,8 @@ export class Limits {
   }
 
   dailyBudget(company: Company): number {
-    const { plan, seats, topUpTokens } = company.info;
-    return BASE_TOKENS * PLAN_MULTIPLIER[plan] * seats + topUpTokens;
+    const { plan, seats, topUpTokens, dailyBudget } = company.info;
+    return dailyBudget ?? BASE_TOKENS * PLAN_MULTIPLIER[plan] * seats + topUpTokens;
   }
 
   usage(company: Company): Usage {

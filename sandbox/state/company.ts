@@ -36,6 +36,8 @@ export interface CompanyInfo {
   seats: number;
   /** Purchased API token top-ups, added to the daily budget. */
   topUpTokens: number;
+  /** Replaces the budget formula when set (tests that need to exhaust a budget quickly). */
+  dailyBudget: number | null;
   add_time: number;
 }
 
