@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import type { LocalPipedrive } from './boot.ts';
 import type { Config } from './config.ts';
 import type { Knex } from './db.ts';
 import { builtClient } from './http/client.ts';
@@ -21,6 +22,8 @@ export interface AppDeps {
   resolveTenant?: TenantResolver;
   /** Serves the panel; the built files unless given (npm run dev passes Vite's middleware). */
   client?: RequestHandler;
+  /** Local mode's Pipedrive: the demo sandbox or a real company (from boot()). */
+  localPipedrive?: LocalPipedrive;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -58,7 +61,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(requireTenant(deps.resolveTenant ?? localTenant));
-  api.use(sessionRoutes(config));
+  api.use(sessionRoutes(config, deps.localPipedrive));
   api.use(notFound);
   app.use('/api', api);
 

@@ -21,9 +21,16 @@ async function viteMiddleware(): Promise<RequestHandler> {
 }
 
 async function main(): Promise<void> {
-  const { config, logger, db } = await boot();
+  const runtime = await boot();
+  const { config, logger, db, localPipedrive } = runtime;
   const client = config.clientMode === 'vite' ? await viteMiddleware() : undefined;
-  const app = createApp({ config, db, logger, ...(client ? { client } : {}) });
+  const app = createApp({
+    config,
+    db,
+    logger,
+    ...(client ? { client } : {}),
+    ...(localPipedrive ? { localPipedrive } : {}),
+  });
 
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -34,8 +41,8 @@ async function main(): Promise<void> {
   const target =
     config.pipedrive.mode === 'marketplace'
       ? 'Pipedrive (Marketplace app)'
-      : config.pipedrive.target === 'sandbox'
-        ? 'the local Pipedrive sandbox (nothing is written to Pipedrive)'
+      : localPipedrive?.target === 'sandbox'
+        ? `a local Pipedrive sandbox at ${localPipedrive.apiUrl} (demo data; nothing is written to Pipedrive)`
         : `Pipedrive at ${config.pipedrive.apiUrl} (API token)`;
   logger.info(
     { port, database: config.database.client, mode: config.pipedrive.mode },
@@ -53,7 +60,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
-      await db.destroy();
+      await runtime.close();
       logger.info('stopped');
       process.exit(0);
     });
