@@ -3,11 +3,11 @@
 // type still lists person_id on AddActivityRequest; sending it is a 400 here, as in Pipedrive.
 import { z } from 'zod';
 import { rfc3339 } from '../clock.ts';
-import { notFound, validationFailed } from '../http.ts';
+import { validationFailed } from '../http.ts';
 import { ACTIVITY_TYPES, type Company } from '../state/company.ts';
 import type { ActivityRecord, Participant } from '../state/types.ts';
 import { requireOrg, requireOwner } from './common.ts';
-import { emitChange, snapshot, type WriteContext } from './context.ts';
+import { assignDefined, emitChange, liveOr404, snapshot, softDelete, type WriteContext } from './context.ts';
 import { address, date, hhmm, id, parseV2 } from './schemas.ts';
 
 const activitySchema = z.strictObject({
@@ -117,7 +117,7 @@ export function updateActivity(ctx: WriteContext, activityId: number, body: unkn
     next.done = input.done;
     next.marked_as_done_time = input.done ? ctx.now : null;
   }
-  for (const k of [
+  assignDefined(next, input, [
     'due_date',
     'due_time',
     'duration',
@@ -126,9 +126,7 @@ export function updateActivity(ctx: WriteContext, activityId: number, body: unkn
     'public_description',
     'priority',
     'note',
-  ] as const) {
-    if (input[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = input[k];
-  }
+  ]);
   next.update_time = ctx.now;
   Object.assign(record, next);
   emitChange(ctx, 'activity', 'change', record.id, before, record);
@@ -136,16 +134,11 @@ export function updateActivity(ctx: WriteContext, activityId: number, body: unkn
 }
 
 export function deleteActivity(ctx: WriteContext, activityId: number): void {
-  const record = liveActivity(ctx.company, activityId);
-  const before = snapshot(record);
-  ctx.company.activities.markDeleted(activityId, ctx.now);
-  emitChange(ctx, 'activity', 'delete', activityId, before, null);
+  softDelete(ctx, 'activity', ctx.company.activities, liveActivity(ctx.company, activityId));
 }
 
 export function liveActivity(company: Company, activityId: number): ActivityRecord {
-  const record = company.activities.getLive(activityId);
-  if (!record) throw notFound('Activity not found');
-  return record;
+  return liveOr404(company.activities, activityId, 'Activity not found');
 }
 
 /** The API v2 Activity object; attendees only with include_fields=attendees. */

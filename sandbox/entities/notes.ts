@@ -2,10 +2,10 @@
 // `add_time` ("YYYY-MM-DD HH:MM:SS", UTC, past or future). Deals, leads, projects and tasks are not
 // emulated, so notes on them are refused as on a missing record.
 import { v1Time } from '../clock.ts';
-import { badRequest, notFound } from '../http.ts';
+import { badRequest } from '../http.ts';
 import type { Company } from '../state/company.ts';
 import { NOTE_PINS, type NoteRecord } from '../state/types.ts';
-import { emitChange, snapshot, type WriteContext } from './context.ts';
+import { emitChange, liveOr404, snapshot, softDelete, type WriteContext } from './context.ts';
 import { v1Body, v1Flag, v1Int, v1String, v1Timestamp } from './v1-input.ts';
 
 /** Pipedrive sanitises note HTML; the sandbox drops script and style blocks and inline handlers. */
@@ -90,16 +90,11 @@ export function updateNote(ctx: WriteContext, noteId: number, rawBody: unknown):
 }
 
 export function deleteNote(ctx: WriteContext, noteId: number): void {
-  const record = liveNote(ctx.company, noteId);
-  const before = snapshot(record);
-  ctx.company.notes.markDeleted(noteId, ctx.now);
-  emitChange(ctx, 'note', 'delete', noteId, before, null);
+  softDelete(ctx, 'note', ctx.company.notes, liveNote(ctx.company, noteId));
 }
 
 export function liveNote(company: Company, noteId: number): NoteRecord {
-  const record = company.notes.getLive(noteId);
-  if (!record) throw notFound('Note not found');
-  return record;
+  return liveOr404(company.notes, noteId, 'Note not found');
 }
 
 /** The API v1 Note object. */

@@ -1,11 +1,10 @@
 // Organizations as API v2 has them (SDK AddOrganizationRequest / UpdateOrganizationRequest / OrganizationItem).
 import { z } from 'zod';
 import { rfc3339 } from '../clock.ts';
-import { notFound } from '../http.ts';
 import type { Company } from '../state/company.ts';
 import type { OrganizationRecord } from '../state/types.ts';
 import { applyCustomFields, presentCustomFields, requireOwner } from './common.ts';
-import { emitChange, snapshot, type WriteContext } from './context.ts';
+import { assignDefined, emitChange, liveOr404, snapshot, softDelete, type WriteContext } from './context.ts';
 import type { PresentOptions } from './persons.ts';
 import {
   address,
@@ -74,16 +73,14 @@ export function updateOrganization(ctx: WriteContext, orgId: number, body: unkno
   if (input.owner_id !== undefined) next.owner_id = requireOwner(ctx.company, input.owner_id);
   if (input.visible_to !== undefined) next.visible_to = input.visible_to;
   if (input.label_ids !== undefined) next.label_ids = input.label_ids;
-  for (const k of [
+  assignDefined(next, input, [
     'address',
     'website',
     'linkedin',
     'industry',
     'annual_revenue',
     'employee_count',
-  ] as const) {
-    if (input[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = input[k];
-  }
+  ]);
   if (input.custom_fields)
     applyCustomFields(ctx.company, 'organization', next.custom_fields, input.custom_fields);
   next.update_time = ctx.now;
@@ -95,8 +92,6 @@ export function updateOrganization(ctx: WriteContext, orgId: number, body: unkno
 /** Deleting an organization unlinks its persons, as Pipedrive does. */
 export function deleteOrganization(ctx: WriteContext, orgId: number): void {
   const record = liveOrganization(ctx.company, orgId);
-  const before = snapshot(record);
-  ctx.company.organizations.markDeleted(orgId, ctx.now);
   for (const p of ctx.company.persons.live()) {
     if (p.org_id === orgId) {
       const pBefore = snapshot(p);
@@ -105,13 +100,11 @@ export function deleteOrganization(ctx: WriteContext, orgId: number): void {
       emitChange(ctx, 'person', 'change', p.id, pBefore, p);
     }
   }
-  emitChange(ctx, 'organization', 'delete', orgId, before, null);
+  softDelete(ctx, 'organization', ctx.company.organizations, record);
 }
 
 export function liveOrganization(company: Company, orgId: number): OrganizationRecord {
-  const record = company.organizations.getLive(orgId);
-  if (!record) throw notFound('Organization not found');
-  return record;
+  return liveOr404(company.organizations, orgId, 'Organization not found');
 }
 
 /** The API v2 Organization object. */

@@ -1,7 +1,7 @@
 // Persons as API v2 has them (SDK AddPersonRequest / UpdatePersonRequest / Person).
 import { z } from 'zod';
 import { rfc3339 } from '../clock.ts';
-import { notFound, validationFailed } from '../http.ts';
+import { validationFailed } from '../http.ts';
 import type { Company } from '../state/company.ts';
 import type { PersonRecord } from '../state/types.ts';
 import {
@@ -12,7 +12,7 @@ import {
   requireOwner,
   splitName,
 } from './common.ts';
-import { emitChange, snapshot, type WriteContext } from './context.ts';
+import { emitChange, liveOr404, snapshot, softDelete, type WriteContext } from './context.ts';
 import {
   address,
   contactList,
@@ -128,16 +128,11 @@ export function updatePerson(ctx: WriteContext, personId: number, body: unknown)
 }
 
 export function deletePerson(ctx: WriteContext, personId: number, extraMeta?: Record<string, string>): void {
-  const record = livePerson(ctx.company, personId);
-  const before = snapshot(record);
-  ctx.company.persons.markDeleted(personId, ctx.now);
-  emitChange(ctx, 'person', 'delete', personId, before, null, extraMeta);
+  softDelete(ctx, 'person', ctx.company.persons, livePerson(ctx.company, personId), extraMeta);
 }
 
 export function livePerson(company: Company, personId: number): PersonRecord {
-  const record = company.persons.getLive(personId);
-  if (!record) throw notFound('Person not found');
-  return record;
+  return liveOr404(company.persons, personId, 'Person not found');
 }
 
 function copyOptional(target: PersonRecord, input: UpdatePersonInput): void {

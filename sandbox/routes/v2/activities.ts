@@ -10,9 +10,10 @@ import {
 import { parseQuery, queryBool, queryIds, queryInt, queryRfc3339 } from '../../entities/schemas.ts';
 import { ok } from '../../http.ts';
 import type { Sandbox } from '../../sandbox.ts';
-import { apiWrite, mount, notFound, v2Id } from '../route.ts';
+import { mount } from '../route.ts';
 import { includeFields, inUpdateWindow, pagingQuery, rejectFilterId } from './list-query.ts';
-import { page } from './paging.ts';
+import { sortedPage } from './paging.ts';
+import { recordRoutes } from './record-routes.ts';
 
 const listSchema = z.object({
   ...pagingQuery,
@@ -50,14 +51,8 @@ export function activityRoutes(sandbox: Sandbox): Router {
         (q.done === undefined || a.done === q.done) &&
         inUpdateWindow(a.update_time, q.updated_since, q.updated_until),
     );
-    const sortBy = q.sort_by ?? 'id';
-    const direction = q.sort_direction ?? 'asc';
-    const result = page(
-      items,
-      q,
-      (a) => (sortBy === 'id' ? a.id : sortBy === 'due_date' ? (a.due_date ?? '') : a[sortBy]),
-      direction,
-      sortBy === 'id' && direction === 'asc',
+    const result = sortedPage(items, q, (a, sortBy) =>
+      sortBy === 'due_date' ? (a.due_date ?? '') : a[sortBy],
     );
     ok(
       res,
@@ -66,25 +61,18 @@ export function activityRoutes(sandbox: Sandbox): Router {
     );
   });
 
-  mount(sandbox, r, 'get', '/activities/:id', 'getActivity', (req, res, caller) => {
-    const q = parseQuery(z.object({ include_fields: z.string().optional() }), req.query);
-    const activity = caller.company.activities.get(v2Id(req));
-    if (!activity) throw notFound('Activity not found');
-    ok(res, presentActivity(activity, includeFields(q.include_fields, ['attendees']).includes('attendees')));
-  });
-
-  mount(sandbox, r, 'post', '/activities', 'addActivity', (req, res, caller) => {
-    ok(res, presentActivity(createActivity(apiWrite(sandbox, caller), req.body)));
-  });
-
-  mount(sandbox, r, 'patch', '/activities/:id', 'updateActivity', (req, res, caller) => {
-    ok(res, presentActivity(updateActivity(apiWrite(sandbox, caller), v2Id(req), req.body)));
-  });
-
-  mount(sandbox, r, 'delete', '/activities/:id', 'deleteActivity', (req, res, caller) => {
-    const id = v2Id(req);
-    deleteActivity(apiWrite(sandbox, caller), id);
-    ok(res, { id });
+  recordRoutes(sandbox, r, {
+    path: '/activities',
+    ops: { get: 'getActivity', add: 'addActivity', update: 'updateActivity', delete: 'deleteActivity' },
+    notFound: 'Activity not found',
+    find: (company, id) => company.activities.get(id),
+    present: (_company, activity, query) => {
+      const q = parseQuery(z.object({ include_fields: z.string().optional() }), query);
+      return presentActivity(activity, includeFields(q.include_fields, ['attendees']).includes('attendees'));
+    },
+    create: createActivity,
+    update: updateActivity,
+    remove: deleteActivity,
   });
 
   return r;

@@ -24,6 +24,24 @@ export const listQuery = {
   filter_id: queryInt().optional(),
 };
 
+/** GET by id: which custom fields and optional fields to return. */
+export const getQuery = z.object({
+  include_fields: z.string().optional(),
+  custom_fields: z.string().optional(),
+  include_option_labels: queryBool.optional(),
+  include_labels: queryBool.optional(),
+});
+
+export function presentOptions(
+  q: { custom_fields?: string | undefined; include_fields?: string | undefined },
+  allowed: readonly string[],
+): { customFields: string[] | undefined; includeFields: string[] } {
+  return {
+    customFields: customFieldKeys(q.custom_fields),
+    includeFields: includeFields(q.include_fields, allowed),
+  };
+}
+
 /** `custom_fields=a,b` narrows the custom fields returned (at most 15 keys). */
 export function customFieldKeys(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;

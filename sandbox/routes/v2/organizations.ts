@@ -10,20 +10,15 @@ import {
 import { parseQuery } from '../../entities/schemas.ts';
 import { ok } from '../../http.ts';
 import type { Sandbox } from '../../sandbox.ts';
-import { apiWrite, mount, notFound, v2Id } from '../route.ts';
-import { customFieldKeys, includeFields, inUpdateWindow, listQuery, rejectFilterId } from './list-query.ts';
-import { page } from './paging.ts';
+import { mount } from '../route.ts';
+import { getQuery, inUpdateWindow, listQuery, presentOptions, rejectFilterId } from './list-query.ts';
+import { sortedPage } from './paging.ts';
+import { recordRoutes } from './record-routes.ts';
 import { searchRoute } from './search.ts';
 
 const INCLUDE = ['people_count', 'notes_count', 'files_count', 'activities_count', 'smart_bcc_email'];
 
 const listSchema = z.object(listQuery);
-const getSchema = z.object({
-  include_fields: z.string().optional(),
-  custom_fields: z.string().optional(),
-  include_option_labels: listQuery.include_option_labels,
-  include_labels: listQuery.include_labels,
-});
 
 export function organizationRoutes(sandbox: Sandbox): Router {
   const r = Router();
@@ -41,10 +36,7 @@ export function organizationRoutes(sandbox: Sandbox): Router {
     const q = parseQuery(listSchema, req.query);
     rejectFilterId(q.filter_id);
     const company = caller.company;
-    const opts = {
-      customFields: customFieldKeys(q.custom_fields),
-      includeFields: includeFields(q.include_fields, INCLUDE),
-    };
+    const opts = presentOptions(q, INCLUDE);
     const ids = q.ids ? new Set(q.ids) : undefined;
     const filtered = q.ids || q.owner_id || q.updated_since || q.updated_until;
     const items = filtered
@@ -55,15 +47,7 @@ export function organizationRoutes(sandbox: Sandbox): Router {
             inUpdateWindow(o.update_time, q.updated_since, q.updated_until),
         )
       : company.organizations.live();
-    const sortBy = q.sort_by ?? 'id';
-    const direction = q.sort_direction ?? 'asc';
-    const result = page(
-      items,
-      q,
-      (o) => (sortBy === 'id' ? o.id : o[sortBy]),
-      direction,
-      sortBy === 'id' && direction === 'asc',
-    );
+    const result = sortedPage(items, q, (o, sortBy) => o[sortBy]);
     ok(
       res,
       result.data.map((o) => presentOrganization(company, o, opts)),
@@ -71,33 +55,21 @@ export function organizationRoutes(sandbox: Sandbox): Router {
     );
   });
 
-  mount(sandbox, r, 'get', '/organizations/:id', 'getOrganization', (req, res, caller) => {
-    const q = parseQuery(getSchema, req.query);
-    const org = caller.company.organizations.get(v2Id(req));
-    if (!org) throw notFound('Organization not found');
-    ok(
-      res,
-      presentOrganization(caller.company, org, {
-        customFields: customFieldKeys(q.custom_fields),
-        includeFields: includeFields(q.include_fields, INCLUDE),
-      }),
-    );
-  });
-
-  mount(sandbox, r, 'post', '/organizations', 'addOrganization', (req, res, caller) => {
-    const org = createOrganization(apiWrite(sandbox, caller), req.body);
-    ok(res, presentOrganization(caller.company, org));
-  });
-
-  mount(sandbox, r, 'patch', '/organizations/:id', 'updateOrganization', (req, res, caller) => {
-    const org = updateOrganization(apiWrite(sandbox, caller), v2Id(req), req.body);
-    ok(res, presentOrganization(caller.company, org));
-  });
-
-  mount(sandbox, r, 'delete', '/organizations/:id', 'deleteOrganization', (req, res, caller) => {
-    const id = v2Id(req);
-    deleteOrganization(apiWrite(sandbox, caller), id);
-    ok(res, { id });
+  recordRoutes(sandbox, r, {
+    path: '/organizations',
+    ops: {
+      get: 'getOrganization',
+      add: 'addOrganization',
+      update: 'updateOrganization',
+      delete: 'deleteOrganization',
+    },
+    notFound: 'Organization not found',
+    find: (company, id) => company.organizations.get(id),
+    present: (company, org, query) =>
+      presentOrganization(company, org, presentOptions(parseQuery(getQuery, query), INCLUDE)),
+    create: createOrganization,
+    update: updateOrganization,
+    remove: deleteOrganization,
   });
 
   return r;

@@ -72,3 +72,16 @@ export function page<T extends { id: number }>(
   const last = data[data.length - 1];
   return { data, nextCursor: more && last ? encodeCursor({ k: key(last), id: last.id }) : null };
 }
+
+/** `page()` with the list endpoints' `sort_by` (default id) and `sort_direction` (default asc). */
+export function sortedPage<T extends { id: number }, S extends string>(
+  items: Iterable<T>,
+  q: PageRequest & { sort_by?: S | 'id' | undefined; sort_direction?: 'asc' | 'desc' | undefined },
+  key: (item: T, sortBy: S) => Key,
+): { data: T[]; nextCursor: string | null } {
+  const sortBy = q.sort_by;
+  const direction = q.sort_direction ?? 'asc';
+  if (sortBy === undefined || sortBy === 'id')
+    return page(items, q, (t) => t.id, direction, direction === 'asc');
+  return page(items, q, (t) => key(t, sortBy as S), direction);
+}

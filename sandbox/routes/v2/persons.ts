@@ -5,9 +5,10 @@ import { createPerson, deletePerson, presentPerson, updatePerson } from '../../e
 import { parseQuery, queryInt } from '../../entities/schemas.ts';
 import { ok } from '../../http.ts';
 import type { Sandbox } from '../../sandbox.ts';
-import { apiWrite, mount, notFound, v2Id } from '../route.ts';
-import { customFieldKeys, includeFields, inUpdateWindow, listQuery, rejectFilterId } from './list-query.ts';
-import { page } from './paging.ts';
+import { mount } from '../route.ts';
+import { getQuery, inUpdateWindow, listQuery, presentOptions, rejectFilterId } from './list-query.ts';
+import { sortedPage } from './paging.ts';
+import { recordRoutes } from './record-routes.ts';
 import { searchRoute } from './search.ts';
 
 const INCLUDE = [
@@ -20,12 +21,6 @@ const INCLUDE = [
 ];
 
 const listSchema = z.object({ ...listQuery, org_id: queryInt().optional(), deal_id: queryInt().optional() });
-const getSchema = z.object({
-  include_fields: z.string().optional(),
-  custom_fields: z.string().optional(),
-  include_option_labels: listQuery.include_option_labels,
-  include_labels: listQuery.include_labels,
-});
 
 export function personRoutes(sandbox: Sandbox): Router {
   const r = Router();
@@ -37,10 +32,7 @@ export function personRoutes(sandbox: Sandbox): Router {
     const q = parseQuery(listSchema, req.query);
     rejectFilterId(q.filter_id);
     const company = caller.company;
-    const opts = {
-      customFields: customFieldKeys(q.custom_fields),
-      includeFields: includeFields(q.include_fields, INCLUDE),
-    };
+    const opts = presentOptions(q, INCLUDE);
     const ids = q.ids ? new Set(q.ids) : undefined;
     const filtered = q.ids || q.owner_id || q.org_id || q.deal_id || q.updated_since || q.updated_until;
     const items = filtered
@@ -53,14 +45,7 @@ export function personRoutes(sandbox: Sandbox): Router {
             inUpdateWindow(p.update_time, q.updated_since, q.updated_until),
         )
       : company.persons.live();
-    const sortBy = q.sort_by ?? 'id';
-    const result = page(
-      items,
-      q,
-      (p) => (sortBy === 'id' ? p.id : p[sortBy]),
-      q.sort_direction ?? 'asc',
-      sortBy === 'id' && (q.sort_direction ?? 'asc') === 'asc',
-    );
+    const result = sortedPage(items, q, (p, sortBy) => p[sortBy]);
     ok(
       res,
       result.data.map((p) => presentPerson(company, p, opts)),
@@ -68,33 +53,16 @@ export function personRoutes(sandbox: Sandbox): Router {
     );
   });
 
-  mount(sandbox, r, 'get', '/persons/:id', 'getPerson', (req, res, caller) => {
-    const q = parseQuery(getSchema, req.query);
-    const person = caller.company.persons.get(v2Id(req));
-    if (!person) throw notFound('Person not found');
-    ok(
-      res,
-      presentPerson(caller.company, person, {
-        customFields: customFieldKeys(q.custom_fields),
-        includeFields: includeFields(q.include_fields, INCLUDE),
-      }),
-    );
-  });
-
-  mount(sandbox, r, 'post', '/persons', 'addPerson', (req, res, caller) => {
-    const person = createPerson(apiWrite(sandbox, caller), req.body);
-    ok(res, presentPerson(caller.company, person));
-  });
-
-  mount(sandbox, r, 'patch', '/persons/:id', 'updatePerson', (req, res, caller) => {
-    const person = updatePerson(apiWrite(sandbox, caller), v2Id(req), req.body);
-    ok(res, presentPerson(caller.company, person));
-  });
-
-  mount(sandbox, r, 'delete', '/persons/:id', 'deletePerson', (req, res, caller) => {
-    const id = v2Id(req);
-    deletePerson(apiWrite(sandbox, caller), id);
-    ok(res, { id });
+  recordRoutes(sandbox, r, {
+    path: '/persons',
+    ops: { get: 'getPerson', add: 'addPerson', update: 'updatePerson', delete: 'deletePerson' },
+    notFound: 'Person not found',
+    find: (company, id) => company.persons.get(id),
+    present: (company, person, query) =>
+      presentPerson(company, person, presentOptions(parseQuery(getQuery, query), INCLUDE)),
+    create: createPerson,
+    update: updatePerson,
+    remove: (ctx, id) => deletePerson(ctx, id),
   });
 
   return r;
