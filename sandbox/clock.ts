@@ -40,10 +40,19 @@ export class SandboxClock {
     return this.frozen;
   }
 
-  /** Moves the clock forward and runs every timer that falls due on the way, in order. */
+  /**
+   * Moves the clock forward and runs every timer that falls due on the way, in order, each at its own due
+   * time (so a timer set by another timer during the same advance is due relative to that moment).
+   */
   advance(ms: number): number {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only moves forward');
-    this.base += ms;
+    const target = this.now() + ms;
+    for (let next = this.timers[0]; next && next.due <= target; next = this.timers[0]) {
+      this.timers.shift();
+      this.base += Math.max(0, next.due - this.now());
+      next.fn();
+    }
+    this.base += target - this.now();
     this.runDue();
     return this.now();
   }

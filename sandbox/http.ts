@@ -80,17 +80,20 @@ export function apiVersionOf(req: Request): 'v1' | 'v2' {
 
 /** Express error handler for the API routes: Pipedrive's envelope, never a stack trace. */
 export function apiErrorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const version = apiVersionOf(req);
   const apiError =
     err instanceof ApiError
       ? err
       : isBodyParserError(err)
         ? err.type === 'entity.too.large'
           ? new ApiError(413, 'Request entity too large')
-          : validationFailed('request body is not valid JSON')
+          : version === 'v2'
+            ? validationFailed('body: not valid JSON')
+            : badRequest('Request body is not valid JSON')
         : new ApiError(500, 'Internal server error');
   if (!(err instanceof ApiError) && apiError.status === 500) res.locals.internalError = err;
   for (const [k, v] of Object.entries(apiError.options.headers ?? {})) res.setHeader(k, v);
-  res.status(apiError.status).json(errorBody(apiError, apiVersionOf(req)));
+  res.status(apiError.status).json(errorBody(apiError, version));
 }
 
 function isBodyParserError(e: unknown): e is { type: string } {

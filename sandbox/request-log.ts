@@ -21,6 +21,8 @@ export interface LoggedRequest {
   cost: number;
   rateLimited: 'burst' | 'search' | 'budget' | null;
   fault: string | null;
+  /** A bug in the sandbox itself (answered as a 500): its message, so tests can tell it from a fault. */
+  error: string | null;
   durationMs: number;
 }
 
@@ -59,6 +61,7 @@ export class RequestLog {
           cost: (res.locals.cost as number | undefined) ?? 0,
           rateLimited: (res.locals.rateLimited as LoggedRequest['rateLimited'] | undefined) ?? null,
           fault: (res.locals.faultApplied as string | undefined) ?? null,
+          error: res.locals.internalError === undefined ? null : String(res.locals.internalError),
           durationMs: Math.round((performance.now() - started) * 10) / 10,
         });
       };

@@ -237,4 +237,30 @@ describe('sandbox webhooks: v2 payloads, Basic auth, retries on the sandbox cloc
     await t.sandbox.webhooks.settled();
     expect(hook.received).toHaveLength(0);
   });
+
+  it('removes a webhook that has had no successful delivery for 3 days', async () => {
+    t.sandbox.updateSettings({ webhooks: { retryDelaysMs: [] } });
+    const w = await t.pd.webhooks.addWebhook({
+      AddWebhookRequest: {
+        name: 'dead end',
+        subscription_url: `${hook.url}/dead`,
+        event_action: 'create',
+        event_object: 'organization',
+      },
+    });
+    hook.respondWith(500);
+    await t.pd.organizations.addOrganization({ AddOrganizationRequest: { name: 'First' } });
+    await t.sandbox.webhooks.settled();
+    expect((await t.pd.webhooks.getWebhooks()).data!.map((x) => x.id)).toEqual([w.data!.id]);
+    t.sandbox.clock.advance(3 * 24 * 3600 * 1000);
+    hook.respondWith(500);
+    await t.pd.organizations.addOrganization({ AddOrganizationRequest: { name: 'Three days later' } });
+    await t.sandbox.webhooks.settled();
+    expect((await t.pd.webhooks.getWebhooks()).data).toEqual([]);
+    expect(t.sandbox.webhooks.deliveries(t.companyId).at(-1)).toMatchObject({
+      outcome: 'webhook_removed',
+      error: 'no successful deliveries for 3 days',
+    });
+    t.sandbox.updateSettings({ webhooks: { retryDelaysMs: [3_000, 30_000, 150_000] } });
+  });
 });
