@@ -46,10 +46,16 @@ function matchScore(text: string, term: string, exact: boolean): number {
   return t.includes(term) ? 0.5 : 0;
 }
 
-function noteTexts(company: Company, entity: Entity, id: number): string[] {
-  const out: string[] = [];
+/** The text of live notes by the person or organization they belong to (one pass per search). */
+function noteTexts(company: Company, entity: Entity): Map<number, string[]> {
+  const out = new Map<number, string[]>();
   for (const n of company.notes.live()) {
-    if ((entity === 'person' ? n.person_id : n.org_id) === id) out.push(n.content.replace(/<[^>]*>/g, ''));
+    const owner = entity === 'person' ? n.person_id : n.org_id;
+    if (owner === null) continue;
+    const text = n.content.replace(/<[^>]*>/g, '');
+    const list = out.get(owner);
+    if (list) list.push(text);
+    else out.set(owner, [text]);
   }
   return out;
 }
@@ -61,6 +67,7 @@ function hitFor(
   fields: readonly string[],
   term: string,
   exact: boolean,
+  notesOf: Map<number, string[]> | undefined,
 ): Hit | undefined {
   let score = 0;
   const customFields: string[] = [];
@@ -82,8 +89,7 @@ function hitFor(
       if (text !== null && consider(text)) customFields.push(text);
     }
   }
-  if (fields.includes('notes'))
-    for (const n of noteTexts(company, entity, record.id)) if (consider(n)) notes.push(n);
+  for (const n of notesOf?.get(record.id) ?? []) if (consider(n)) notes.push(n);
   return score > 0 ? { id: record.id, score, customFields, notes } : undefined;
 }
 
@@ -102,6 +108,7 @@ export function searchRoute(sandbox: Sandbox, entity: Entity) {
     const company = caller.company;
     const visibleBefore = sandbox.clock.now() - sandbox.settings.searchIndexLagMs;
     const store = entity === 'person' ? company.persons : company.organizations;
+    const notesOf = fields.includes('notes') ? noteTexts(company, entity) : undefined;
     const hits: Hit[] = [];
     for (const record of store.live()) {
       if (record.update_time > visibleBefore) continue;
@@ -111,7 +118,7 @@ export function searchRoute(sandbox: Sandbox, entity: Entity) {
         (record as PersonRecord).org_id !== q.organization_id
       )
         continue;
-      const hit = hitFor(company, entity, record, fields, term, exact);
+      const hit = hitFor(company, entity, record, fields, term, exact, notesOf);
       if (hit) hits.push(hit);
     }
     // Best first; the cursor key is the negated score so that "ascending" walks from best to worst.

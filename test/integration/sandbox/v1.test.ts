@@ -90,6 +90,11 @@ describe('sandbox API v1 notes, files, users and call logs, through the official
     expect((await rejection(t.pd.notes.getNote({ id: 3 }))).error).toBe('Note not found');
   });
 
+  it('makes a person findable by the text of their notes (search fields=notes)', async () => {
+    const res = await t.pd.persons.searchPersons({ term: 'summary', fields: 'notes' });
+    expect(res.data!.items!.map((i) => [i.item!.id, i.item!.notes])).toEqual([[1, ['1:1 summary']]]);
+  });
+
   it('uploads a file for a person (multipart), downloads the same bytes, renames and deletes it', async () => {
     const bytes = Buffer.from('%PDF-1.4 survey results\n');
     const up = await t.pd.files.addFile({
