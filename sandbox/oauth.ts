@@ -42,7 +42,8 @@ function checkClient(
 
 export function oauthRoutes(sandbox: Sandbox): Router {
   const router = Router();
-  router.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  // Only on the OAuth routes: this router sits in front of the API routes and must not parse their bodies.
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
 
   router.get('/oauth/authorize', (req: Request, res: Response) => {
     let app: OAuthApp;
@@ -83,7 +84,7 @@ ${state === undefined ? '' : `<input type="hidden" name="state" value="${esc(sta
     );
   });
 
-  router.post('/oauth/authorize', (req: Request, res: Response) => {
+  router.post('/oauth/authorize', form, (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     let app: OAuthApp;
     try {
@@ -112,7 +113,7 @@ ${state === undefined ? '' : `<input type="hidden" name="state" value="${esc(sta
     res.redirect(302, target.toString());
   });
 
-  router.post('/oauth/token', (req: Request, res: Response) => {
+  router.post('/oauth/token', form, (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const app = sandbox.oauth.authenticateClient(req.headers.authorization);
@@ -148,7 +149,7 @@ ${state === undefined ? '' : `<input type="hidden" name="state" value="${esc(sta
     }
   });
 
-  router.post('/oauth/revoke', (req: Request, res: Response) => {
+  router.post('/oauth/revoke', form, (req: Request, res: Response) => {
     const app = sandbox.oauth.authenticateClient(req.headers.authorization);
     if (!app) return oauthError(res, new OAuthError('invalid_client', 'Client authentication failed'));
     const token = str((req.body as Record<string, unknown> | undefined)?.token);

@@ -4,7 +4,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Sandbox, SandboxDump } from './sandbox.ts';
 
-const DEBOUNCE_MS = 250;
+/** Write at most this often; a big company takes a while to serialise, so the pause grows with it. */
+const MIN_INTERVAL_MS = 250;
 
 export function readSnapshot(file: string): SandboxDump | undefined {
   let text: string;
@@ -31,14 +32,18 @@ export function writeSnapshot(file: string, dump: SandboxDump): void {
 /** Persists the sandbox to `file` after changes; returns a flush function for shutdown. */
 export function persist(sandbox: Sandbox, file: string): { flush(): void; stop(): void } {
   let timer: NodeJS.Timeout | undefined;
+  let interval = MIN_INTERVAL_MS;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    const started = performance.now();
     writeSnapshot(file, sandbox.dump());
+    // Spend at most ~10% of the time writing snapshots while a migration writes to the sandbox.
+    interval = Math.max(MIN_INTERVAL_MS, (performance.now() - started) * 10);
   };
   const off = sandbox.onChange(() => {
     if (timer) return;
-    timer = setTimeout(flush, DEBOUNCE_MS);
+    timer = setTimeout(flush, interval);
     timer.unref();
   });
   return {

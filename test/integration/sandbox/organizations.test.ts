@@ -45,6 +45,23 @@ describe('sandbox API v2 organizations, through the official SDK', () => {
     expect((await t.pd.organizations.getOrganization({ id: 1 })).data).toEqual(res.data);
   });
 
+  it('lists organization fields in API v2 and v1, standard ones first', async () => {
+    const v2 = await t.pd.organizationFields.getOrganizationFields({ limit: 500 });
+    expect(v2.data!.map((f) => f.field_code).slice(0, 4)).toEqual(['id', 'name', 'owner_id', 'address']);
+    expect(v2.data!.filter((f) => f.is_custom_field).map((f) => [f.field_code, f.field_name])).toEqual([
+      [region, 'Region'],
+    ]);
+    const v1 = await t.pd.v1OrganizationFields.getOrganizationFields({});
+    expect(v1.data.filter((f) => f.edit_flag).map((f) => f.key)).toEqual([region]);
+    const added = await t.pd.v1OrganizationFields.addOrganizationField({
+      CreateFieldRequest: { name: 'Tier', field_type: 'varchar' },
+    });
+    await t.pd.v1OrganizationFields.deleteOrganizationField({ id: added.data.id! });
+    expect(
+      (await rejection(t.pd.v1OrganizationFields.getOrganizationField({ id: added.data.id! }))).error,
+    ).toBe('Field not found');
+  });
+
   it('requires a name', async () => {
     const err = await rejection(
       t.pd.organizations.addOrganization({ AddOrganizationRequest: { employee_count: 3 } as never }),

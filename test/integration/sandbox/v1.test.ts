@@ -119,6 +119,8 @@ describe('sandbox API v1 notes, files, users and call logs, through the official
     expect(download.body).toBe(bytes.toString());
     const renamed = await t.pd.files.updateFile({ id: 1, name: 'Survey.pdf', description: 'Q1' });
     expect(renamed.data).toMatchObject({ name: 'Survey.pdf', description: 'Q1' });
+    const long = 'x'.repeat(40_000);
+    expect((await t.pd.files.updateFile({ id: 1, description: long })).data!.description).toBe(long);
     expect((await t.pd.files.getFiles({})).data!.map((f) => f.id)).toEqual([1]);
     await t.pd.files.deleteFile({ id: 1 });
     expect((await t.pd.files.getFiles({})).data).toEqual([]);
