@@ -127,7 +127,12 @@ export class WebhookDispatcher {
   }
 
   private send(company: Company, webhook: WebhookRecord, payload: WebhookPayload): void {
-    const p = this.attempt(company, webhook, payload).finally(() => this.inflight.delete(p));
+    const p = this.attempt(company, webhook, payload)
+      // A bug here must not take the process down with an unhandled rejection; it shows in the log.
+      .catch((err: unknown) =>
+        this.record(company, webhook, payload, 'failed', null, `sandbox error: ${String(err)}`),
+      )
+      .finally(() => this.inflight.delete(p));
     this.inflight.add(p);
   }
 
