@@ -2,8 +2,6 @@
 // company exists, and in demo mode (local mode without Pipedrive credentials) start the Pipedrive
 // sandbox in-process so there is something to write to.
 import path from 'node:path';
-import { startSandbox } from '../sandbox/index.ts';
-import { ensureDemoCompany } from '../sandbox/seed.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Knex, migrateLatest, openDb } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -67,6 +65,9 @@ export async function boot(
 async function startDemoSandbox(
   config: Config,
 ): Promise<{ url: string; apiToken: string; close(): Promise<void> }> {
+  // Loaded only here, so a Marketplace deployment never loads the emulator.
+  const { startSandbox } = await import('../sandbox/index.ts');
+  const { ensureDemoCompany } = await import('../sandbox/seed.ts');
   let running: Awaited<ReturnType<typeof startSandbox>>;
   try {
     running = await startSandbox({
