@@ -2,43 +2,13 @@
 // 3599 s and refresh tokens expire after 60 days unused, both on the sandbox clock; authorization codes
 // are single-use and live 5 minutes. Tokens look like Pipedrive's: `companyId:userId:hex`.
 import { timingSafeEqual } from 'node:crypto';
+import { ALL_SCOPES } from './oauth-scopes.ts';
 import { secretHex } from './random.ts';
 import type { Sandbox } from './sandbox.ts';
 
 export const ACCESS_TOKEN_TTL_S = 3599;
 export const REFRESH_TOKEN_IDLE_MS = 60 * 24 * 3600 * 1000;
 export const CODE_TTL_MS = 5 * 60 * 1000;
-
-/** Every scope Pipedrive defines (SPEC-v1 securitySchemes.oauth2); `base` is always granted. */
-export const ALL_SCOPES = [
-  'base',
-  'deals:read',
-  'deals:full',
-  'mail:read',
-  'mail:full',
-  'activities:read',
-  'activities:full',
-  'contacts:read',
-  'contacts:full',
-  'products:read',
-  'products:full',
-  'deal-fields:full',
-  'product-fields:full',
-  'contact-fields:full',
-  'projects:read',
-  'projects:full',
-  'users:read',
-  'recents:read',
-  'search:read',
-  'admin',
-  'leads:read',
-  'leads:full',
-  'phone-integration',
-  'goals:read',
-  'goals:full',
-  'video-calls',
-  'messengers-integration',
-] as const;
 
 export interface OAuthApp {
   clientId: string;
