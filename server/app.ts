@@ -15,6 +15,7 @@ import { sessionRoutes } from './http/routes/session.routes.ts';
 import { webhookRoutes } from './http/routes/webhooks.routes.ts';
 import { type Logger, redactUrl } from './logger.ts';
 import { loadManifest } from './manifest.ts';
+import type { LocalPipedrive } from './pipedrive/connections.ts';
 import type { Services } from './services.ts';
 import { localTenant } from './tenants/tenant-context.ts';
 
@@ -27,6 +28,8 @@ export interface AppDeps {
   resolveTenant?: TenantResolver;
   /** Serves the panel; the built files unless given (npm run dev passes Vite's middleware). */
   client?: RequestHandler;
+  /** Local mode's Pipedrive: the demo sandbox or a real company (from boot()). */
+  localPipedrive?: LocalPipedrive;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -69,7 +72,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(requireTenant(deps.resolveTenant ?? defaultTenantResolver(deps)));
-  api.use(sessionRoutes(config));
+  api.use(sessionRoutes(config, deps.localPipedrive));
   api.use(notFound);
   app.use('/api', api);
 

@@ -44,6 +44,8 @@ export interface Config {
   /** 'dist' serves the built panel; 'vite' mounts Vite's dev middleware (npm run dev). */
   clientMode: 'dist' | 'vite';
   pipedrive: PipedriveConfig;
+  /** Port of the in-process Pipedrive sandbox in demo mode (always on 127.0.0.1; 0 = any free port). */
+  sandboxPort: number;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +104,7 @@ const envSchema = z.object({
     .default(''),
   PIPEDRIVE_API_URL: httpUrl.optional(),
   PIPEDRIVE_API_TOKEN: optionalNonEmpty,
+  SANDBOX_PORT: port.default(0),
 });
 
 type Env = Record<string, string | undefined>;
@@ -185,9 +188,15 @@ function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
   const name = String(issue.path[0] ?? 'environment');
   const raw = env[name];
   // Echo the offending value only for variables that cannot hold a secret.
-  const safeToEcho = ['PORT', 'NODE_ENV', 'LOG_LEVEL', 'CLIENT_MODE', 'UPLOAD_MAX_BYTES', 'HOST'].includes(
-    name,
-  );
+  const safeToEcho = [
+    'PORT',
+    'NODE_ENV',
+    'LOG_LEVEL',
+    'CLIENT_MODE',
+    'UPLOAD_MAX_BYTES',
+    'HOST',
+    'SANDBOX_PORT',
+  ].includes(name);
   const got = safeToEcho && raw !== undefined ? ` (got "${raw}")` : '';
   return `${name} ${issue.message}${got}`;
 }
@@ -212,5 +221,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     clientMode: e.CLIENT_MODE,
     pipedrive: pipedriveConfig(e),
+    sandboxPort: e.SANDBOX_PORT,
   };
 }

@@ -22,10 +22,18 @@ async function viteMiddleware(): Promise<RequestHandler> {
 }
 
 async function main(): Promise<void> {
-  const { config, logger, db } = await boot();
+  const runtime = await boot();
+  const { config, logger, db, localPipedrive } = runtime;
   const client = config.clientMode === 'vite' ? await viteMiddleware() : undefined;
-  const services = buildServices({ config, db, logger });
-  const app = createApp({ config, db, logger, services, ...(client ? { client } : {}) });
+  const services = buildServices({ config, db, logger }, localPipedrive ? { localPipedrive } : {});
+  const app = createApp({
+    config,
+    db,
+    logger,
+    services,
+    ...(client ? { client } : {}),
+    ...(localPipedrive ? { localPipedrive } : {}),
+  });
   services.webhooks.start();
 
   const server = app.listen(config.port, config.host);
@@ -37,8 +45,8 @@ async function main(): Promise<void> {
   const target =
     config.pipedrive.mode === 'marketplace'
       ? 'Pipedrive (Marketplace app)'
-      : config.pipedrive.target === 'sandbox'
-        ? 'the local Pipedrive sandbox (nothing is written to Pipedrive)'
+      : localPipedrive?.target === 'sandbox'
+        ? `a local Pipedrive sandbox at ${localPipedrive.apiUrl} (demo data; nothing is written to Pipedrive)`
         : `Pipedrive at ${config.pipedrive.apiUrl} (API token)`;
   logger.info(
     { port, database: config.database.client, mode: config.pipedrive.mode },
@@ -57,7 +65,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await services.webhooks.stop();
-      await db.destroy();
+      await runtime.close();
       logger.info('stopped');
       process.exit(0);
     });

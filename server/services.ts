@@ -80,7 +80,7 @@ export function buildServices(
   const local =
     o.localPipedrive ??
     (p.target === 'pipedrive' && p.apiUrl && p.apiToken
-      ? { apiUrl: p.apiUrl, apiToken: p.apiToken }
+      ? { apiUrl: p.apiUrl, apiToken: p.apiToken, target: 'pipedrive' as const }
       : undefined);
   const connections: ConnectionResolver = local
     ? localConnections(LOCAL_COMPANY.id, local)

@@ -17,9 +17,12 @@ import type { TransportEvent } from './transport.ts';
 
 export type ConnectionResolver = (companyId: number) => Promise<PipedriveConnection>;
 
+/** Where local mode writes: the in-process sandbox (demo mode) or a real company with an API token. */
 export interface LocalPipedrive {
+  /** API domain: v2 at `${apiUrl}/api/v2`, v1 at `${apiUrl}/api/v1`. */
   apiUrl: string;
   apiToken: string;
+  target: 'sandbox' | 'pipedrive';
 }
 
 /** Local mode: the one local company, on the configured (or sandbox) API domain with an API token. */

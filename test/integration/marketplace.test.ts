@@ -193,6 +193,7 @@ describe.each(ENGINES)('Marketplace app on %s', (engine) => {
       userId: 77,
       mode: 'marketplace',
       pipedriveTarget: 'pipedrive',
+      pipedriveNotice: null,
     });
   });
 
