@@ -21,6 +21,8 @@ export interface AppDeps {
   resolveTenant?: TenantResolver;
   /** Serves the panel; the built files unless given (npm run dev passes Vite's middleware). */
   client?: RequestHandler;
+  /** Origins besides Pipedrive's that may frame the panel (the e2e host harness). */
+  frameAncestors?: string[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -51,7 +53,7 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  app.use(securityHeaders());
+  app.use(securityHeaders(deps.frameAncestors));
 
   app.use(healthRoutes(db));
 
