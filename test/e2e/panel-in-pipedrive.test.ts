@@ -1,9 +1,9 @@
 // The built panel framed by the host harness exactly as Pipedrive frames it, in headless Chromium.
 import jwt from 'jsonwebtoken';
 import type { Frame } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { HARNESS_COMPANY_ID, HARNESS_JWT_SECRET, HARNESS_USER_ID } from './harness/constants.ts';
-import { type Browser, openBrowser, panelFrame, screenshot } from './helpers/browser.ts';
+import { browserPerFile, panelFrame, screenshot } from './helpers/browser.ts';
 import {
   commandsSent,
   forgetPanelRequests,
@@ -13,15 +13,7 @@ import {
 } from './helpers/harness.ts';
 
 const hostUrl = inject('hostUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 beforeEach(async () => {
   await forgetPanelRequests(hostUrl);
@@ -29,8 +21,8 @@ beforeEach(async () => {
 
 /** Opens the harness on a panel path and waits until the panel shows its first screen. */
 async function openInPipedrive(path: string, theme: 'light' | 'dark' = 'light'): Promise<Frame> {
-  await browser.page.goto(`${hostUrl}/?path=${encodeURIComponent(path)}&theme=${theme}`);
-  const frame = await panelFrame(browser.page);
+  await browser().page.goto(`${hostUrl}/?path=${encodeURIComponent(path)}&theme=${theme}`);
+  const frame = await panelFrame(browser().page);
   await frame.locator('h1').first().waitFor();
   return frame;
 }
@@ -45,23 +37,23 @@ function themeOf(frame: Frame): Promise<{ attribute: string | null; background: 
 describe('the panel inside Pipedrive', () => {
   it('initialises with the iframe id, then shows the session and where writes go', async () => {
     const frame = await openInPipedrive('/');
-    const state = await harnessState(browser.page);
+    const state = await harnessState(browser().page);
     expect(state.initialized).toBe(true);
     expect(state.hidden).toBe(false);
-    const log = await harnessLog(browser.page);
+    const log = await harnessLog(browser().page);
     expect(log[0]).toEqual({ type: 'command', command: 'initialize', args: {} });
     expect(await frame.locator('h1').textContent()).toBe('Migrations');
     expect(await frame.getByRole('note').textContent()).toBe(
       'Writing to the local Pipedrive sandboxNothing you run here reaches Pipedrive: this server has no Pipedrive credentials.',
     );
     expect(new URL(frame.url()).pathname).toBe('/migrations');
-    await screenshot(browser.page, '01-home-in-pipedrive');
+    await screenshot(browser().page, '01-home-in-pipedrive');
   });
 
   it('sends a signed token from Pipedrive on its API calls, fetched once and reused', async () => {
     const frame = await openInPipedrive('/diagnostics');
     await frame.getByRole('button', { name: 'Check the connection' }).click();
-    await browser.page.getByRole('status').filter({ hasText: 'Connected to the server' }).waitFor();
+    await browser().page.getByRole('status').filter({ hasText: 'Connected to the server' }).waitFor();
     const requests = await panelRequests(hostUrl);
     expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/session', 'GET /api/session']);
     const [first, second] = requests.map((r) => r.authorization);
@@ -77,44 +69,44 @@ describe('the panel inside Pipedrive', () => {
       companyId: HARNESS_COMPANY_ID,
       lifetime: 300,
     });
-    expect(await commandsSent(browser.page, 'get_signed_token')).toHaveLength(1);
+    expect(await commandsSent(browser().page, 'get_signed_token')).toHaveLength(1);
   });
 
   it('shows a result as a Pipedrive snackbar', async () => {
     const frame = await openInPipedrive('/diagnostics');
     await frame.getByRole('button', { name: 'Show a test notification' }).click();
-    const snackbar = browser.page.locator('#snackbar');
+    const snackbar = browser().page.locator('#snackbar');
     await snackbar.filter({ hasText: 'test notification' }).waitFor();
     expect(await snackbar.textContent()).toBe('This is a test notification from the Actimo migration panel.');
-    expect(await commandsSent(browser.page, 'show_snackbar')).toEqual([
+    expect(await commandsSent(browser().page, 'show_snackbar')).toEqual([
       { message: 'This is a test notification from the Actimo migration panel.' },
     ]);
     // Pipedrive draws it, not the panel.
     expect(await frame.locator('.toast').count()).toBe(0);
-    await screenshot(browser.page, '02-snackbar-in-pipedrive');
+    await screenshot(browser().page, '02-snackbar-in-pipedrive');
   });
 
   it("asks for confirmation through Pipedrive's dialog and acts on the answer", async () => {
     const frame = await openInPipedrive('/diagnostics');
     await frame.getByRole('button', { name: 'Test a confirmation' }).click();
-    const dialog = browser.page.getByRole('dialog', { name: 'Test confirmation' });
+    const dialog = browser().page.getByRole('dialog', { name: 'Test confirmation' });
     await dialog.waitFor();
     expect(await dialog.locator('p').textContent()).toBe('Nothing happens whichever you choose.');
     expect(await frame.getByRole('alertdialog').count()).toBe(0);
-    await screenshot(browser.page, '03-confirmation-in-pipedrive');
+    await screenshot(browser().page, '03-confirmation-in-pipedrive');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await frame.getByText('You chose Confirm.').waitFor();
     await frame.getByRole('button', { name: 'Test a confirmation' }).click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await frame.getByText('You chose Cancel.').waitFor();
-    expect(await commandsSent(browser.page, 'show_confirmation')).toHaveLength(2);
+    expect(await commandsSent(browser().page, 'show_confirmation')).toHaveLength(2);
   });
 
   it("starts in Pipedrive's theme and follows the user's change while open", async () => {
     const frame = await openInPipedrive('/migrations', 'dark');
     expect(await themeOf(frame)).toEqual({ attribute: 'dark', background: 'rgb(28, 30, 36)' });
-    await screenshot(browser.page, '04-dark-theme');
-    await browser.page.getByRole('button', { name: 'Light theme' }).click();
+    await screenshot(browser().page, '04-dark-theme');
+    await browser().page.getByRole('button', { name: 'Light theme' }).click();
     await frame.locator('html[data-theme="light"]').waitFor({ state: 'attached' });
     expect(await themeOf(frame)).toEqual({ attribute: 'light', background: 'rgb(255, 255, 255)' });
   });
@@ -124,7 +116,7 @@ describe('the panel inside Pipedrive', () => {
     const contentHeight = () =>
       frame.evaluate(() => Math.ceil(document.querySelector('.panel-root')!.getBoundingClientRect().height));
     const frameHeight = () =>
-      browser.page.evaluate(() => document.getElementById('panel')!.getBoundingClientRect().height);
+      browser().page.evaluate(() => document.getElementById('panel')!.getBoundingClientRect().height);
     await expect.poll(frameHeight).toBe(await contentHeight());
     const before = await contentHeight();
     // Going to a shorter screen shrinks the frame with it.
@@ -132,7 +124,7 @@ describe('the panel inside Pipedrive', () => {
     await frame.getByRole('heading', { name: 'Diagnostics' }).waitFor();
     await expect.poll(frameHeight).toBe(await contentHeight());
     expect(await contentHeight()).not.toBe(before);
-    const heights = (await harnessState(browser.page)).heights;
+    const heights = (await harnessState(browser().page)).heights;
     expect(heights.at(-1)).toBe(await contentHeight());
   });
 
@@ -143,17 +135,17 @@ describe('the panel inside Pipedrive', () => {
     await frame.getByRole('link', { name: 'Report', exact: true }).click();
     await frame.getByRole('heading', { name: 'Read the report' }).waitFor();
     expect(new URL(frame.url()).pathname).toBe('/migrations/42/report');
-    await screenshot(browser.page, '05-step-by-url');
+    await screenshot(browser().page, '05-step-by-url');
   });
 
   it('fits the narrow width of a Pipedrive side panel', async () => {
-    await browser.page.goto(`${hostUrl}/?path=/migrations&width=360`);
-    const frame = await panelFrame(browser.page);
+    await browser().page.goto(`${hostUrl}/?path=/migrations&width=360`);
+    const frame = await panelFrame(browser().page);
     await frame.locator('h1').first().waitFor();
     const overflow = await frame.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
     expect(overflow).toBe(0);
-    await screenshot(browser.page, '06-narrow-panel');
+    await screenshot(browser().page, '06-narrow-panel');
   });
 });

@@ -1,19 +1,11 @@
 // The same built panel opened directly (no Pipedrive id): local mode with in-page fallbacks.
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type Browser, openBrowser, screenshot } from './helpers/browser.ts';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { browserPerFile, screenshot } from './helpers/browser.ts';
 import { forgetPanelRequests, panelRequests } from './helpers/harness.ts';
 
 const panelUrl = inject('panelUrl');
 const hostUrl = inject('hostUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 beforeEach(async () => {
   await forgetPanelRequests(hostUrl);
@@ -21,7 +13,7 @@ beforeEach(async () => {
 
 describe('the panel outside Pipedrive', () => {
   it('runs without the SDK and calls the API without a token', async () => {
-    const { page } = browser;
+    const { page } = browser();
     await page.goto(`${panelUrl}/`);
     await page.getByRole('heading', { level: 1, name: 'Migrations' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/migrations');
@@ -34,7 +26,7 @@ describe('the panel outside Pipedrive', () => {
   });
 
   it('confirms in its own dialog, from the keyboard', async () => {
-    const { page } = browser;
+    const { page } = browser();
     await page.goto(`${panelUrl}/diagnostics`);
     await page.getByRole('button', { name: 'Test a confirmation' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Test confirmation' });
@@ -51,7 +43,7 @@ describe('the panel outside Pipedrive', () => {
   });
 
   it('shows notifications as toasts that can be dismissed', async () => {
-    const { page } = browser;
+    const { page } = browser();
     await page.goto(`${panelUrl}/diagnostics`);
     await page.getByRole('button', { name: 'Check the connection' }).click();
     const toast = page.locator('.toast');
@@ -65,7 +57,7 @@ describe('the panel outside Pipedrive', () => {
   });
 
   it('follows the operating system theme', async () => {
-    const { page } = browser;
+    const { page } = browser();
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${panelUrl}/migrations`);
     await page.getByRole('heading', { level: 1, name: 'Migrations' }).waitFor();

@@ -24,32 +24,57 @@ function useFieldIds(hint: ReactNode, error: string | null | undefined) {
   };
 }
 
-function Frame({
-  id,
-  label,
+type FieldIds = ReturnType<typeof useFieldIds>;
+
+/** The attributes that tie a control to its label, hint and error. */
+function controlAttributes(ids: FieldIds, error: string | null | undefined) {
+  return {
+    id: ids.id,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy(ids.hintId, ids.errorId),
+  };
+}
+
+function Messages({
+  ids,
   hint,
-  hintId,
   error,
-  errorId,
-  hideLabel,
-  children,
-}: FieldFrame & { id: string; hintId?: string; errorId?: string; children: ReactNode }) {
+}: {
+  ids: FieldIds;
+  hint: ReactNode;
+  error: string | null | undefined;
+}) {
   return (
-    <div className={error ? 'field field--invalid' : 'field'}>
-      <label htmlFor={id} className={hideLabel ? 'visually-hidden' : 'field__label'}>
-        {label}
-      </label>
-      {children}
+    <>
       {hint && (
-        <div id={hintId} className="field__hint">
+        <div id={ids.hintId} className="field__hint">
           {hint}
         </div>
       )}
       {error && (
-        <div id={errorId} className="field__error">
+        <div id={ids.errorId} className="field__error">
           {error}
         </div>
       )}
+    </>
+  );
+}
+
+function Frame({
+  ids,
+  label,
+  hint,
+  error,
+  hideLabel,
+  children,
+}: FieldFrame & { ids: FieldIds; children: ReactNode }) {
+  return (
+    <div className={error ? 'field field--invalid' : 'field'}>
+      <label htmlFor={ids.id} className={hideLabel ? 'visually-hidden' : 'field__label'}>
+        {label}
+      </label>
+      {children}
+      <Messages ids={ids} hint={hint} error={error} />
     </div>
   );
 }
@@ -59,13 +84,11 @@ export type TextFieldProps = FieldFrame & Omit<InputHTMLAttributes<HTMLInputElem
 export function TextField({ label, hint, error, hideLabel, className, ...input }: TextFieldProps) {
   const ids = useFieldIds(hint, error);
   return (
-    <Frame {...ids} label={label} hint={hint} error={error} hideLabel={hideLabel}>
+    <Frame ids={ids} label={label} hint={hint} error={error} hideLabel={hideLabel}>
       <input
         {...input}
-        id={ids.id}
+        {...controlAttributes(ids, error)}
         className={className ? `input ${className}` : 'input'}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(ids.hintId, ids.errorId)}
       />
     </Frame>
   );
@@ -96,13 +119,11 @@ export function SelectField({
 }: SelectFieldProps) {
   const ids = useFieldIds(hint, error);
   return (
-    <Frame {...ids} label={label} hint={hint} error={error} hideLabel={hideLabel}>
+    <Frame ids={ids} label={label} hint={hint} error={error} hideLabel={hideLabel}>
       <select
         {...select}
-        id={ids.id}
+        {...controlAttributes(ids, error)}
         className={className ? `input select ${className}` : 'input select'}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(ids.hintId, ids.errorId)}
       >
         {options.map((o) => (
           <option key={o.value} value={o.value} disabled={o.disabled}>
@@ -123,25 +144,14 @@ export function CheckboxField({ label, hint, error, className, ...input }: Check
     <div className={error ? 'field field--checkbox field--invalid' : 'field field--checkbox'}>
       <input
         {...input}
+        {...controlAttributes(ids, error)}
         type="checkbox"
-        id={ids.id}
         className={className ? `checkbox ${className}` : 'checkbox'}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(ids.hintId, ids.errorId)}
       />
       <label htmlFor={ids.id} className="field__label">
         {label}
       </label>
-      {hint && (
-        <div id={ids.hintId} className="field__hint">
-          {hint}
-        </div>
-      )}
-      {error && (
-        <div id={ids.errorId} className="field__error">
-          {error}
-        </div>
-      )}
+      <Messages ids={ids} hint={hint} error={error} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { ROOT } from '../../helpers/spawn.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -63,4 +64,19 @@ export async function panelFrame(page: Page): Promise<Frame> {
   const frame = await handle.contentFrame();
   if (!frame) throw new Error('the panel iframe has no frame');
   return frame;
+}
+
+/** One Chromium for a test file: opened before its first test, closed after its last. */
+export function browserPerFile(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is not open yet');
+    return browser;
+  };
 }
