@@ -78,7 +78,7 @@ export function openEventStream(deps: EventStreamDeps, handlers: EventStreamHand
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (lastEventId !== undefined) headers['Last-Event-ID'] = lastEventId;
-    return deps.fetch(deps.url, { headers, signal, cache: 'no-store', credentials: 'same-origin' });
+    return deps.fetch(deps.url, { headers, signal, credentials: 'same-origin' });
   };
 
   const readBody = async (body: ReadableStream<Uint8Array>) => {
