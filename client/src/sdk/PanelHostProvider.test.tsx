@@ -134,15 +134,17 @@ describe('PanelHostProvider inside Pipedrive', () => {
   });
 
   it('tells Pipedrive the content height when it changes, once per height', async () => {
-    let notify: ResizeObserverCallback = () => {};
+    let notify: ResizeObserverCallback | null = null;
     vi.stubGlobal(
       'ResizeObserver',
       class {
-        constructor(cb: ResizeObserverCallback) {
-          notify = cb;
+        constructor(private readonly cb: ResizeObserverCallback) {}
+        observe() {
+          notify = this.cb;
         }
-        observe() {}
-        disconnect() {}
+        disconnect() {
+          notify = null;
+        }
       },
     );
     const height = vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect');
@@ -152,11 +154,16 @@ describe('PanelHostProvider inside Pipedrive', () => {
         <Probe />
       </PanelHostProvider>,
     );
-    await screen.findByText('host: pipedrive');
-    const fire = () => notify([], {} as ResizeObserver);
+    // The observer starts once the SDK is ready and the effect has run.
+    await waitFor(() => expect(notify).not.toBeNull());
+    const fire = () => notify?.([], {} as ResizeObserver);
     fire();
     await waitFor(() => expect(fake.argsOf('resize')).toEqual([{ height: 421 }]));
+    // Same height again: nothing to tell.
     fire();
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fake.argsOf('resize')).toEqual([{ height: 421 }]);
     height.mockReturnValue({ height: 610 } as DOMRect);
     fire();
     await waitFor(() => expect(fake.argsOf('resize')).toEqual([{ height: 421 }, { height: 610 }]));
