@@ -53,7 +53,12 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  app.use(securityHeaders(deps.frameAncestors));
+  app.use(
+    securityHeaders({
+      ...(deps.frameAncestors ? { frameAncestors: deps.frameAncestors } : {}),
+      inlineScripts: config.clientMode === 'vite',
+    }),
+  );
 
   app.use(healthRoutes(db));
 
