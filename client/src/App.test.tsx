@@ -108,6 +108,16 @@ describe('the panel', () => {
     expect(router.state.location.pathname).toBe('/migrations/42/upload');
   });
 
+  it('moves focus to the new screen after navigating, not on first load', async () => {
+    serve({ status: 200, body: sandboxSession });
+    open('/migrations');
+    await screen.findByRole('heading', { level: 1, name: 'Migrations' });
+    expect(document.activeElement).toBe(document.body);
+    await userEvent.click(screen.getByRole('link', { name: 'Diagnostics' }));
+    await screen.findByRole('heading', { level: 1, name: 'Diagnostics' });
+    expect(document.activeElement).toBe(screen.getByRole('main'));
+  });
+
   it.each(['/nowhere', '/migrations/42/teleport'])('says the page %s does not exist', async (path) => {
     serve({ status: 200, body: sandboxSession });
     open(path);

@@ -1,6 +1,7 @@
 // The frame around every screen: title, where we are connected, the sandbox banner, navigation.
 // The session is loaded here once; screens read it with useSession().
-import { Link, NavLink, Outlet } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { fetchSession, type Session, SessionContext } from '../api/session.ts';
 import { useApiQuery } from '../api/useApiQuery.ts';
 import { Badge } from '../components/Badge.tsx';
@@ -26,8 +27,25 @@ function TargetBanner({ session }: { session: Session }) {
   return null;
 }
 
+/**
+ * After moving to another screen, focus goes to the main area, so keyboard and screen reader users start
+ * at the new content rather than on the link they left (the page itself does not reload).
+ */
+function useFocusOnNavigation() {
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const shown = useRef(pathname);
+  useEffect(() => {
+    if (shown.current === pathname) return;
+    shown.current = pathname;
+    main.current?.focus();
+  }, [pathname]);
+  return main;
+}
+
 export function AppShell() {
   const session = useApiQuery('session', (api, signal) => fetchSession(api, signal));
+  const main = useFocusOnNavigation();
   return (
     <div className="shell">
       <header className="shell__header">
@@ -52,7 +70,7 @@ export function AppShell() {
         </nav>
       </header>
       {session.status === 'success' && <TargetBanner session={session.data} />}
-      <main className="shell__main">
+      <main ref={main} className="shell__main" tabIndex={-1}>
         {session.status === 'loading' && <LoadingState label="Loading your session…" />}
         {session.status === 'error' && (
           <ErrorState title="Cannot reach the server" error={session.error} onRetry={session.reload} />
