@@ -30,6 +30,8 @@ export interface AppDeps {
   client?: RequestHandler;
   /** Local mode's Pipedrive: the demo sandbox or a real company (from boot()). */
   localPipedrive?: LocalPipedrive;
+  /** Origins besides Pipedrive's that may frame the panel (the e2e host harness). */
+  frameAncestors?: string[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -60,7 +62,12 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  app.use(securityHeaders());
+  app.use(
+    securityHeaders({
+      ...(deps.frameAncestors ? { frameAncestors: deps.frameAncestors } : {}),
+      inlineScripts: config.clientMode === 'vite',
+    }),
+  );
 
   app.use(healthRoutes(db));
   const manifest = loadManifest();
