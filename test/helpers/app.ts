@@ -1,5 +1,5 @@
 // The HTTP app in-process on port 0 over a private test database.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { type AppDeps, createApp } from '../../server/app.ts';
@@ -29,6 +29,8 @@ export async function startTestApp(
   overrides: Partial<Omit<AppDeps, 'db' | 'config' | 'services'>> & {
     env?: Record<string, string>;
     services?: ServiceOptions;
+    /** Listen on this port instead of any free one (when PUBLIC_URL must be known before start). */
+    port?: number;
   } = {},
 ): Promise<TestApp> {
   const testDb = await createTestDb(engine);
@@ -36,10 +38,10 @@ export async function startTestApp(
   await upsertCompany(testDb.db, { id: LOCAL_COMPANY.id, name: LOCAL_COMPANY.name, mode: 'local' });
   const logger = overrides.logger ?? createLogger('silent');
   const services = buildServices({ config, db: testDb.db, logger }, overrides.services);
-  const { services: _s, env: _e, ...rest } = overrides;
+  const { services: _s, env: _e, port: _p, ...rest } = overrides;
   const app = createApp({ ...rest, logger, config, db: testDb.db, services });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(overrides.port ?? 0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -53,4 +55,13 @@ export async function startTestApp(
       await testDb.destroy();
     },
   };
+}
+
+/** A port that was free a moment ago (for a PUBLIC_URL that must be known before the app starts). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
