@@ -12,11 +12,13 @@ import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts'
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
+import { stagingRoutes } from './http/routes/staging.routes.ts';
 import { webhookRoutes } from './http/routes/webhooks.routes.ts';
 import { type Logger, redactUrl } from './logger.ts';
 import { loadManifest } from './manifest.ts';
 import type { LocalPipedrive } from './pipedrive/connections.ts';
 import type { Services } from './services.ts';
+import { StagingService } from './staging/staging.service.ts';
 import { localTenant } from './tenants/tenant-context.ts';
 
 export interface AppDeps {
@@ -80,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(requireTenant(deps.resolveTenant ?? defaultTenantResolver(deps)));
   api.use(sessionRoutes(config, deps.localPipedrive));
+  api.use(stagingRoutes(config, new StagingService(db, stagingSettings(config))));
   api.use(notFound);
   app.use('/api', api);
 
@@ -99,4 +102,8 @@ function defaultTenantResolver(deps: AppDeps): TenantResolver {
     secret: p.jwtSecret,
     requireInstalled: (companyId) => installs.requireActive(companyId),
   });
+}
+
+export function stagingSettings(config: Config) {
+  return { dataDir: config.dataDir, maxFileBytes: config.uploadMaxBytes, zip: config.zip };
 }

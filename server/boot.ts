@@ -22,7 +22,12 @@ export interface Runtime {
 }
 
 export async function boot(
-  options: { logLevel?: Config['logLevel']; config?: Config } = {},
+  options: {
+    logLevel?: Config['logLevel'];
+    config?: Config;
+    /** Start the demo sandbox in local mode without credentials (the server does; CLI commands that never call Pipedrive don't). */
+    demoSandbox?: boolean;
+  } = {},
 ): Promise<Runtime> {
   const config = options.config ?? loadConfig();
   const logger = createLogger(options.logLevel ?? config.logLevel);
@@ -37,7 +42,7 @@ export async function boot(
       await upsertCompany(db, { id: LOCAL_COMPANY.id, name: LOCAL_COMPANY.name, mode: 'local' });
       if (p.target === 'pipedrive') {
         localPipedrive = { apiUrl: p.apiUrl!, apiToken: p.apiToken!, target: 'pipedrive' };
-      } else {
+      } else if (options.demoSandbox !== false) {
         const sandbox = await startDemoSandbox(config);
         stopSandbox = sandbox.close;
         localPipedrive = { apiUrl: sandbox.url, apiToken: sandbox.apiToken, target: 'sandbox' };

@@ -2,7 +2,8 @@
 // benchmarks. Each area registers its commands; every command accepts --json.
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './cli/db.command.ts';
-import { type CliIo, processIo, reportError } from './cli/io.ts';
+import { type CliIo, ExitWith, processIo, reportError } from './cli/io.ts';
+import { registerStageCommands } from './cli/stage.command.ts';
 
 export function buildCli(io: CliIo): Command {
   const program = new Command('actimo-pipedrive')
@@ -14,6 +15,7 @@ export function buildCli(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerDbCommands(program, io);
+  registerStageCommands(program, io);
   return program;
 }
 
@@ -25,6 +27,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof ExitWith) return err.exitCode;
     return reportError(io, { json: argv.includes('--json') }, err);
   }
 }

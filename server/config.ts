@@ -41,6 +41,8 @@ export interface Config {
   /** Folder for uploads and other local files. */
   dataDir: string;
   uploadMaxBytes: number;
+  /** Limits on zip uploads (and XLSX workbooks, which are zips) so a zip bomb is refused. */
+  zip: { maxEntries: number; maxEntryBytes: number; maxTotalBytes: number; maxRatio: number };
   /** 'dist' serves the built panel; 'vite' mounts Vite's dev middleware (npm run dev). */
   clientMode: 'dist' | 'vite';
   pipedrive: PipedriveConfig;
@@ -85,6 +87,10 @@ const envSchema = z.object({
   DATABASE_URL: z.string().default(DEFAULT_SQLITE),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
+  ZIP_MAX_ENTRIES: positiveInt.default(10_000),
+  ZIP_MAX_ENTRY_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
+  ZIP_MAX_TOTAL_BYTES: positiveInt.default(8 * 1024 * 1024 * 1024),
+  ZIP_MAX_RATIO: positiveInt.default(200),
   CLIENT_MODE: z.enum(['dist', 'vite']).default('dist'),
   PIPEDRIVE_CLIENT_ID: optionalNonEmpty,
   PIPEDRIVE_CLIENT_SECRET: optionalNonEmpty,
@@ -196,6 +202,10 @@ function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
     'UPLOAD_MAX_BYTES',
     'HOST',
     'SANDBOX_PORT',
+    'ZIP_MAX_ENTRIES',
+    'ZIP_MAX_ENTRY_BYTES',
+    'ZIP_MAX_TOTAL_BYTES',
+    'ZIP_MAX_RATIO',
   ].includes(name);
   const got = safeToEcho && raw !== undefined ? ` (got "${raw}")` : '';
   return `${name} ${issue.message}${got}`;
@@ -219,6 +229,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     database: parseDatabaseUrl(e.DATABASE_URL, cwd),
     dataDir: path.resolve(cwd, e.DATA_DIR),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    zip: {
+      maxEntries: e.ZIP_MAX_ENTRIES,
+      maxEntryBytes: e.ZIP_MAX_ENTRY_BYTES,
+      maxTotalBytes: e.ZIP_MAX_TOTAL_BYTES,
+      maxRatio: e.ZIP_MAX_RATIO,
+    },
     clientMode: e.CLIENT_MODE,
     pipedrive: pipedriveConfig(e),
     sandboxPort: e.SANDBOX_PORT,

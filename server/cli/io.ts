@@ -37,3 +37,11 @@ export function reportError(io: CliIo, opts: OutputOptions, err: unknown): numbe
   else io.err(`error: ${message}`);
   return known && err.kind === 'validation' ? 2 : 1;
 }
+
+/** Thrown by a command that has already printed its result (and why it failed): only the exit code is left. */
+export class ExitWith extends Error {
+  override name = 'ExitWith';
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}

@@ -1,0 +1,162 @@
+// The hot path of staging: writing millions of raw rows. Each file's rows go into one transaction on a
+// connection of their own, through each driver's fastest path: COPY FROM STDIN on PostgreSQL
+// (pg-copy-streams), one INSERT … SELECT FROM json_each per batch on SQLite. See docs/decisions/0004-staging-row-store.md.
+import type { Writable } from 'node:stream';
+import type { Client as PgClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database as SqliteDb } from 'sqlite3';
+import { engineOf, type Knex } from '../db.ts';
+
+export interface RowSink {
+  /** Rows as [rowNumber, cells]; resolves when the driver can take more (backpressure). */
+  write(rows: ReadonlyArray<readonly [number, readonly string[]]>): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export async function openRowSink(db: Knex, companyId: number, fileId: number): Promise<RowSink> {
+  return engineOf(db) === 'postgres'
+    ? openPgSink(db, companyId, fileId)
+    : openSqliteSink(db, companyId, fileId);
+}
+
+async function openSqliteSink(db: Knex, companyId: number, fileId: number): Promise<RowSink> {
+  const conn = (await db.client.acquireConnection()) as SqliteDb;
+  const run = (sql: string, params: unknown[] = []) =>
+    new Promise<void>((res, rej) => conn.run(sql, params, (err: Error | null) => (err ? rej(err) : res())));
+  // The batch travels as one JSON parameter ([[row, cells], …]) and SQLite unpacks it: binding four
+  // parameters per row costs more in the driver than the insert itself.
+  const insert = `INSERT INTO source_rows (file_id, row_number, company_id, cells)
+    SELECT ?, json_extract(value, '$[0]'), ?, json_extract(value, '$[1]') FROM json_each(?)`;
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await db.client.releaseConnection(conn);
+  };
+  await run('BEGIN');
+  return {
+    async write(rows) {
+      await run(insert, [fileId, companyId, JSON.stringify(rows)]);
+    },
+    async commit() {
+      try {
+        await run('COMMIT');
+      } finally {
+        await release();
+      }
+    },
+    async rollback() {
+      try {
+        await run('ROLLBACK');
+      } finally {
+        await release();
+      }
+    },
+  };
+}
+
+/** COPY's text format: backslash, tab, newline and carriage return are escaped. */
+function copyText(s: string): string {
+  return /[\\\t\n\r]/.test(s)
+    ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : s;
+}
+
+async function openPgSink(db: Knex, companyId: number, fileId: number): Promise<RowSink> {
+  const conn = (await db.client.acquireConnection()) as PgClient;
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await db.client.releaseConnection(conn);
+  };
+  let copy: Writable | undefined;
+  let failure: Error | undefined;
+  let finished: Promise<void> | undefined;
+  try {
+    await conn.query('BEGIN');
+    copy = conn.query(copyFrom('COPY source_rows (file_id, row_number, company_id, cells) FROM STDIN'));
+    const stream = copy;
+    finished = new Promise<void>((res, rej) => {
+      stream.on('finish', () => res());
+      stream.on('error', (err: Error) => {
+        failure = err;
+        rej(err);
+      });
+    });
+    finished.catch(() => undefined);
+  } catch (err) {
+    await conn.query('ROLLBACK').catch(() => undefined);
+    await release();
+    throw err;
+  }
+  const prefix = `${fileId}\t`;
+  const suffix = `\t${companyId}\t`;
+  return {
+    async write(rows) {
+      if (failure) throw failure;
+      let text = '';
+      for (const [n, cells] of rows) text += `${prefix}${n}${suffix}${copyText(JSON.stringify(cells))}\n`;
+      if (!copy!.write(text)) {
+        await new Promise<void>((res, rej) => {
+          const onDrain = () => {
+            copy!.off('error', onError);
+            res();
+          };
+          const onError = (err: Error) => {
+            copy!.off('drain', onDrain);
+            rej(err);
+          };
+          copy!.once('drain', onDrain);
+          copy!.once('error', onError);
+        });
+      }
+    },
+    async commit() {
+      try {
+        copy!.end();
+        await finished;
+        await conn.query('COMMIT');
+      } catch (err) {
+        await conn.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        await release();
+      }
+    },
+    async rollback() {
+      try {
+        if (!failure) {
+          // Aborting the COPY makes the server discard it; the error that follows is expected.
+          copy!.destroy(new Error('staging aborted'));
+          await finished!.catch(() => undefined);
+        }
+        await conn.query('ROLLBACK').catch(() => undefined);
+      } finally {
+        await release();
+      }
+    },
+  };
+}
+
+/** One page of a file's rows in row order (keyset paging, so every page is an index range scan). */
+export async function readRowsPage(
+  db: Knex,
+  companyId: number,
+  fileId: number,
+  afterRow: number,
+  limit: number,
+): Promise<Array<{ row: number; cells: string[] }>> {
+  const rows: Array<{ row_number: number | string; cells: string }> = await db('source_rows')
+    .select('row_number', 'cells')
+    .where({ file_id: fileId, company_id: companyId })
+    .andWhere('row_number', '>', afterRow)
+    .orderBy('row_number')
+    .limit(limit);
+  return rows.map((r) => ({ row: Number(r.row_number), cells: JSON.parse(r.cells) as string[] }));
+}
+
+export async function deleteRowsOfFile(db: Knex, companyId: number, fileId: number): Promise<void> {
+  await db('source_rows').where({ file_id: fileId, company_id: companyId }).delete();
+}
