@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from '../db.ts';
 import type { PipedriveClient } from '../pipedrive/client.ts';
-import { sha256Hex } from './intake.ts';
+import { forgetWebhookCredentials, sha256Hex } from './intake.ts';
 import {
   findCredentialOfCompany,
   listSubscriptions,
@@ -70,6 +70,7 @@ export async function ensureWebhooks(
   const user = `pd-${companyId}-${randomBytes(6).toString('hex')}`;
   const password = randomBytes(24).toString('base64url');
   await saveCredential(db, companyId, user, sha256Hex(password));
+  forgetWebhookCredentials(companyId);
   for (const w of wanted) {
     const res = await client.webhooks.addWebhook({
       AddWebhookRequest: {
