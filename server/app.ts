@@ -6,12 +6,18 @@ import type { Config } from './config.ts';
 import type { Knex } from './db.ts';
 import { builtClient } from './http/client.ts';
 import { errorHandler, notFound } from './http/middleware/error-handler.ts';
+import { iframeJwtTenant } from './http/middleware/iframe-jwt.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
 import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
+import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { stagingRoutes } from './http/routes/staging.routes.ts';
+import { webhookRoutes } from './http/routes/webhooks.routes.ts';
 import { type Logger, redactUrl } from './logger.ts';
+import { loadManifest } from './manifest.ts';
+import type { LocalPipedrive } from './pipedrive/connections.ts';
+import type { Services } from './services.ts';
 import { StagingService } from './staging/staging.service.ts';
 import { localTenant } from './tenants/tenant-context.ts';
 
@@ -19,10 +25,15 @@ export interface AppDeps {
   config: Config;
   db: Knex;
   logger: Logger;
+  services: Services;
   /** Who the caller is; local mode's single company unless given. */
   resolveTenant?: TenantResolver;
   /** Serves the panel; the built files unless given (npm run dev passes Vite's middleware). */
   client?: RequestHandler;
+  /** Local mode's Pipedrive: the demo sandbox or a real company (from boot()). */
+  localPipedrive?: LocalPipedrive;
+  /** Origins besides Pipedrive's that may frame the panel (the e2e host harness). */
+  frameAncestors?: string[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -53,14 +64,24 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  app.use(securityHeaders());
+  app.use(
+    securityHeaders({
+      ...(deps.frameAncestors ? { frameAncestors: deps.frameAncestors } : {}),
+      inlineScripts: config.clientMode === 'vite',
+    }),
+  );
 
   app.use(healthRoutes(db));
+  const manifest = loadManifest();
+  if (deps.services.installs && deps.services.oauthApp) {
+    app.use(oauthRoutes(deps.services.oauthApp, manifest, deps.services.installs));
+  }
+  app.use(webhookRoutes(db, manifest.webhooks.path, () => deps.services.webhooks.nudge()));
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  api.use(requireTenant(deps.resolveTenant ?? localTenant));
-  api.use(sessionRoutes(config));
+  api.use(requireTenant(deps.resolveTenant ?? defaultTenantResolver(deps)));
+  api.use(sessionRoutes(config, deps.localPipedrive));
   api.use(stagingRoutes(config, new StagingService(db, stagingSettings(config))));
   api.use(notFound);
   app.use('/api', api);
@@ -69,6 +90,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(errorHandler);
   return app;
+}
+
+/** Local mode: the one local company. Marketplace mode: the verified iframe JWT of an installed company. */
+function defaultTenantResolver(deps: AppDeps): TenantResolver {
+  const p = deps.config.pipedrive;
+  const installs = deps.services.installs;
+  if (p.mode === 'local') return localTenant;
+  if (!installs) throw new Error('Marketplace mode needs the installation service');
+  return iframeJwtTenant({
+    secret: p.jwtSecret,
+    requireInstalled: (companyId) => installs.requireActive(companyId),
+  });
 }
 
 export function stagingSettings(config: Config) {

@@ -19,6 +19,8 @@ export type PipedriveConfig =
       oauthUrl: string;
       tokenEncryptionKey: Buffer;
       tokenEncryptionKeyId: string;
+      /** Earlier keys, still accepted for decryption while tokens are re-encrypted after a rotation. */
+      previousTokenEncryptionKeys: Array<{ id: string; key: Buffer }>;
     }
   | {
       /** One local company. With an API token it writes to that Pipedrive company, else to the sandbox. */
@@ -44,6 +46,8 @@ export interface Config {
   /** 'dist' serves the built panel; 'vite' mounts Vite's dev middleware (npm run dev). */
   clientMode: 'dist' | 'vite';
   pipedrive: PipedriveConfig;
+  /** Port of the in-process Pipedrive sandbox in demo mode (always on 127.0.0.1; 0 = any free port). */
+  sandboxPort: number;
 }
 
 export class ConfigError extends Error {
@@ -97,8 +101,16 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, - or _')
     .default('k1'),
+  TOKEN_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .regex(
+      /^$|^[A-Za-z0-9_-]{1,32}:[0-9a-fA-F]{64}(,[A-Za-z0-9_-]{1,32}:[0-9a-fA-F]{64})*$/,
+      'must be a comma-separated list of id:64-hex-key',
+    )
+    .default(''),
   PIPEDRIVE_API_URL: httpUrl.optional(),
   PIPEDRIVE_API_TOKEN: optionalNonEmpty,
+  SANDBOX_PORT: port.default(0),
 });
 
 type Env = Record<string, string | undefined>;
@@ -159,6 +171,12 @@ function pipedriveConfig(e: z.infer<typeof envSchema>): PipedriveConfig {
       oauthUrl: e.PIPEDRIVE_OAUTH_URL,
       tokenEncryptionKey: parseEncryptionKey(e.TOKEN_ENCRYPTION_KEY),
       tokenEncryptionKeyId: e.TOKEN_ENCRYPTION_KEY_ID,
+      previousTokenEncryptionKeys: e.TOKEN_ENCRYPTION_PREVIOUS_KEYS.split(',')
+        .filter(Boolean)
+        .map((pair) => {
+          const [id, hex] = pair.split(':') as [string, string];
+          return { id, key: Buffer.from(hex, 'hex') };
+        }),
     };
   }
   if (e.PIPEDRIVE_API_TOKEN !== undefined) {
@@ -183,6 +201,7 @@ function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
     'CLIENT_MODE',
     'UPLOAD_MAX_BYTES',
     'HOST',
+    'SANDBOX_PORT',
     'ZIP_MAX_ENTRIES',
     'ZIP_MAX_ENTRY_BYTES',
     'ZIP_MAX_TOTAL_BYTES',
@@ -218,5 +237,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     clientMode: e.CLIENT_MODE,
     pipedrive: pipedriveConfig(e),
+    sandboxPort: e.SANDBOX_PORT,
   };
 }

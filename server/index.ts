@@ -6,6 +6,7 @@ import type { RequestHandler } from 'express';
 import { createApp } from './app.ts';
 import { boot } from './boot.ts';
 import { ConfigError } from './config.ts';
+import { buildServices } from './services.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -21,9 +22,19 @@ async function viteMiddleware(): Promise<RequestHandler> {
 }
 
 async function main(): Promise<void> {
-  const { config, logger, db } = await boot();
+  const runtime = await boot();
+  const { config, logger, db, localPipedrive } = runtime;
   const client = config.clientMode === 'vite' ? await viteMiddleware() : undefined;
-  const app = createApp({ config, db, logger, ...(client ? { client } : {}) });
+  const services = buildServices({ config, db, logger }, localPipedrive ? { localPipedrive } : {});
+  const app = createApp({
+    config,
+    db,
+    logger,
+    services,
+    ...(client ? { client } : {}),
+    ...(localPipedrive ? { localPipedrive } : {}),
+  });
+  services.webhooks.start();
 
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -34,8 +45,8 @@ async function main(): Promise<void> {
   const target =
     config.pipedrive.mode === 'marketplace'
       ? 'Pipedrive (Marketplace app)'
-      : config.pipedrive.target === 'sandbox'
-        ? 'the local Pipedrive sandbox (nothing is written to Pipedrive)'
+      : localPipedrive?.target === 'sandbox'
+        ? `a local Pipedrive sandbox at ${localPipedrive.apiUrl} (demo data; nothing is written to Pipedrive)`
         : `Pipedrive at ${config.pipedrive.apiUrl} (API token)`;
   logger.info(
     { port, database: config.database.client, mode: config.pipedrive.mode },
@@ -53,7 +64,8 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
-      await db.destroy();
+      await services.webhooks.stop();
+      await runtime.close();
       logger.info('stopped');
       process.exit(0);
     });

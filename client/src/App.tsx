@@ -1,36 +1,30 @@
-import { useEffect, useState } from 'react';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { ApiProvider } from './api/ApiProvider.tsx';
+import type { ApiClient } from './api/client.ts';
+import type { Launch } from './launch.ts';
+import { routes } from './routes.tsx';
+import { PanelHostProvider } from './sdk/PanelHostProvider.tsx';
 
-interface Session {
-  companyId: number;
-  mode: 'local' | 'marketplace';
-  pipedriveTarget: 'sandbox' | 'pipedrive';
+type Router = ReturnType<typeof createBrowserRouter>;
+
+export interface AppProps {
+  launch: Launch;
+  router: Router;
+  /** The window answering the SDK (tests pass a fake Pipedrive). */
+  targetWindow?: Window;
+  api?: ApiClient;
 }
 
-export function App() {
-  const [session, setSession] = useState<Session | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    fetch('/api/session')
-      .then(async (r) => {
-        if (!r.ok) throw new Error(`the server answered ${r.status}`);
-        setSession((await r.json()) as Session);
-      })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, []);
-
+export function App({ launch, router, targetWindow, api }: AppProps) {
   return (
-    <main className="page">
-      <h1>Actimo → Pipedrive</h1>
-      <p>Move your Actimo employees, companies, metrics, files and call logs into Pipedrive.</p>
-      {error && <p role="alert">Cannot reach the server: {error}</p>}
-      {session && (
-        <p className="target" data-testid="target">
-          {session.pipedriveTarget === 'sandbox'
-            ? 'Writing to the local Pipedrive sandbox, not to Pipedrive.'
-            : 'Writing to Pipedrive.'}
-        </p>
-      )}
-    </main>
+    <PanelHostProvider launch={launch} {...(targetWindow ? { targetWindow } : {})}>
+      <ApiProvider {...(api ? { client: api } : {})}>
+        <RouterProvider router={router} />
+      </ApiProvider>
+    </PanelHostProvider>
   );
+}
+
+export function createPanelRouter(): Router {
+  return createBrowserRouter(routes);
 }

@@ -66,7 +66,8 @@ export function registerStageCommands(program: Command, io: CliIo): void {
         throw new ValidationError('invalid_id', '--migration must be a positive whole number.');
       }
       const inputs = await expand(paths);
-      const { config, db } = await boot({ logLevel: 'silent' });
+      const runtime = await boot({ logLevel: 'silent', demoSandbox: false });
+      const { config, db } = runtime;
       try {
         const staging = new StagingService(db, stagingSettings(config));
         const companyId = LOCAL_COMPANY.id;
@@ -115,7 +116,7 @@ export function registerStageCommands(program: Command, io: CliIo): void {
         if (failed.length === result.files.length && failed[0]?.error)
           throw new ExitWith(failed[0].error.kind === 'validation' ? 2 : 1);
       } finally {
-        await db.destroy();
+        await runtime.close();
       }
     });
 }

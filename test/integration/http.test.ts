@@ -67,7 +67,13 @@ describe.each(ENGINES)('HTTP foundation on %s', (engine) => {
 
   it('answers the local company on /api/session', async () => {
     const res = await t.http.get('/api/session');
-    expect(res.body).toEqual({ companyId: 1, userId: 1, mode: 'local', pipedriveTarget: 'sandbox' });
+    expect(res.body).toEqual({
+      companyId: 1,
+      userId: 1,
+      mode: 'local',
+      pipedriveTarget: 'sandbox',
+      pipedriveNotice: 'Demo mode: writes go to a local Pipedrive sandbox, not to Pipedrive.',
+    });
   });
 
   it('answers an unknown API route with a JSON 404', async () => {

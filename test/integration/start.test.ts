@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,7 +38,7 @@ describe('starting the server', () => {
     const db = path.join(dir, 'nested', 'app.sqlite');
     const { child, match } = await startUntil(
       SERVER,
-      { PORT: '0', DATABASE_URL: `sqlite:${db}`, LOG_LEVEL: 'info' },
+      { PORT: '0', DATABASE_URL: `sqlite:${db}`, DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info' },
       /listening on http:\/\/localhost:(\d+)/,
     );
     const ready = await fetch(`http://127.0.0.1:${match[1]}/readyz`);
@@ -44,5 +46,52 @@ describe('starting the server', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready', database: 'sqlite' });
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
+  });
+
+  it('with no Pipedrive credentials, starts the demo sandbox on 127.0.0.1 and says so in the log and the session', async () => {
+    const dataDir = path.join(dir, 'demo-data');
+    const { child, match } = await startUntil(
+      SERVER,
+      {
+        PORT: '0',
+        DATABASE_URL: `sqlite:${path.join(dir, 'demo.sqlite')}`,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+      },
+      /listening on http:\/\/localhost:(\d+), writing to a local Pipedrive sandbox at (http:\/\/127\.0\.0\.1:\d+) \(demo data; nothing is written to Pipedrive\)/,
+    );
+    try {
+      const session = await (await fetch(`http://127.0.0.1:${match[1]}/api/session`)).json();
+      expect(session).toMatchObject({
+        pipedriveTarget: 'sandbox',
+        pipedriveNotice: `Demo mode: writes go to a local Pipedrive sandbox at ${match[2]}, not to Pipedrive.`,
+      });
+      const companies = (await (await fetch(`${match[2]}/__sandbox/companies`)).json()) as { name: string }[];
+      expect(companies.map((c) => c.name)).toEqual(['Demo Company (sandbox)']);
+      expect((await fetch(`${match[2]}/api/v2/persons`)).status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited(child)).toBe(0);
+    const snapshot = JSON.parse(readFileSync(path.join(dataDir, 'sandbox.json'), 'utf8'));
+    expect(snapshot.companies[0].info.name).toBe('Demo Company (sandbox)');
+  });
+
+  it('stops with one line naming SANDBOX_PORT when that port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const r = await run(SERVER, {
+        PORT: '0',
+        SANDBOX_PORT: String(port),
+        DATABASE_URL: `sqlite:${path.join(dir, 'blocked.sqlite')}`,
+        DATA_DIR: path.join(dir, 'blocked-data'),
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`Configuration error: SANDBOX_PORT ${port} is already in use\n`);
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -13,6 +13,14 @@ describe('loadConfig', () => {
     expect(c.dataDir).toBe('/srv/app/data');
     expect(c.publicUrl).toBe('http://localhost:3000');
     expect(c.pipedrive).toEqual({ mode: 'local', target: 'sandbox', apiUrl: undefined, apiToken: undefined });
+    expect(c.sandboxPort).toBe(0);
+  });
+
+  it('reads SANDBOX_PORT and names it when it is not a port', () => {
+    expect(loadConfig({ SANDBOX_PORT: '4010' }).sandboxPort).toBe(4010);
+    expect(() => loadConfig({ SANDBOX_PORT: 'x' })).toThrow(
+      new ConfigError('SANDBOX_PORT must be a whole number from 0 to 65535 (got "x")'),
+    );
   });
 
   it('names PORT and the bad value when PORT is not a number', () => {

@@ -1,0 +1,31 @@
+import { Navigate, type RouteObject } from 'react-router';
+import { paths } from './paths.ts';
+import { AppShell } from './screens/AppShell.tsx';
+import { DiagnosticsScreen } from './screens/DiagnosticsScreen.tsx';
+import { MigrationLayout } from './screens/MigrationLayout.tsx';
+import { MigrationsScreen } from './screens/MigrationsScreen.tsx';
+import { NotFoundScreen } from './screens/NotFoundScreen.tsx';
+import { RouteError } from './screens/RouteError.tsx';
+import { StepScreen } from './screens/StepScreen.tsx';
+
+export const routes: RouteObject[] = [
+  {
+    element: <AppShell />,
+    errorElement: <RouteError />,
+    children: [
+      // Pipedrive opens the panel at "/"; the migrations list is home.
+      { index: true, element: <Navigate to={paths.migrations} replace /> },
+      { path: 'migrations', element: <MigrationsScreen /> },
+      {
+        path: 'migrations/:migrationId',
+        element: <MigrationLayout />,
+        children: [
+          { index: true, element: <Navigate to="upload" replace /> },
+          { path: ':step', element: <StepScreen /> },
+        ],
+      },
+      { path: 'diagnostics', element: <DiagnosticsScreen /> },
+      { path: '*', element: <NotFoundScreen /> },
+    ],
+  },
+];

@@ -1,0 +1,106 @@
+// Builds the panel and starts, in this process, the app over a test database plus the host harness
+// on a second origin (Pipedrive frames the panel from another origin too). Tests get both URLs via
+// inject(). The app is the production createApp; only a request recorder sits in front of it.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import type { TestProject } from 'vitest/node';
+import { createApp } from '../../server/app.ts';
+import { builtClient } from '../../server/http/client.ts';
+import { createLogger } from '../../server/logger.ts';
+import { buildServices } from '../../server/services.ts';
+import { upsertCompany } from '../../server/tenants/company.repository.ts';
+import { LOCAL_COMPANY } from '../../server/tenants/tenant-context.ts';
+import { testConfig } from '../helpers/app.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { ROOT, run } from '../helpers/spawn.ts';
+import { hostHarness, type PanelRequest, recordApiRequests } from './harness/host-server.ts';
+import { CHROMIUM } from './helpers/browser.ts';
+
+const VITE_BIN = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The panel's server (built panel + API), e.g. http://127.0.0.1:41234. */
+    panelUrl: string;
+    /** The Pipedrive host harness, on another origin. */
+    hostUrl: string;
+  }
+}
+
+function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, url: `http://127.0.0.1:${port}` });
+    });
+    server.once('error', reject);
+  });
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `The e2e suite needs Chromium at ${CHROMIUM}: install it with apt-get install -y chromium`,
+    );
+  }
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'actimo-panel-'));
+  // In a child process: Vitest's NODE_ENV=test would otherwise give React's development build.
+  const built = await run(
+    [
+      VITE_BIN,
+      'build',
+      '--config',
+      'client/vite.config.ts',
+      '--outDir',
+      outDir,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
+    { NODE_ENV: 'production' },
+    120_000,
+  );
+  if (built.code !== 0) throw new Error(`building the panel failed:\n${built.stderr}${built.stdout}`);
+
+  const testDb = await createTestDb('sqlite');
+  await upsertCompany(testDb.db, { id: LOCAL_COMPANY.id, name: LOCAL_COMPANY.name, mode: 'local' });
+  const requests: PanelRequest[] = [];
+  let panelUrl = '';
+  const host = await listen(hostHarness({ panelOrigin: () => panelUrl, requests }));
+
+  const outer = express();
+  outer.use(recordApiRequests(requests));
+  const config = { ...testConfig(), database: testDb.config };
+  const logger = createLogger('silent');
+  outer.use(
+    createApp({
+      config,
+      db: testDb.db,
+      logger,
+      services: buildServices({ config, db: testDb.db, logger }),
+      client: builtClient(outDir),
+      frameAncestors: [host.url],
+    }),
+  );
+  const panel = await listen(outer);
+  panelUrl = panel.url;
+
+  project.provide('panelUrl', panel.url);
+  project.provide('hostUrl', host.url);
+
+  return async () => {
+    await close(panel.server);
+    await close(host.server);
+    await testDb.destroy();
+    rmSync(outDir, { recursive: true, force: true });
+  };
+}
