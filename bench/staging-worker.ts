@@ -11,9 +11,7 @@ import { measure } from './report.ts';
 
 const [engine, dir] = process.argv.slice(2) as ['sqlite' | 'postgres', string];
 const t = await createTestDb(engine);
-process.stderr.write(
-  `baseline rss ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB, heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB\n`,
-);
+const startRssMb = process.memoryUsage.rss() / 2 ** 20;
 try {
   await upsertCompany(t.db, { id: 1, name: 'Bench', mode: 'local' });
   const migration = await insertMigration(t.db, 1, 'bench');
@@ -29,18 +27,19 @@ try {
   let peak = 0;
   const ingest = await measure(() => new Ingest(t.db, settings, 1, migration.id).stageAll(files));
   peak = Math.max(peak, ingest.peakRssMb);
-  process.stderr.write(`ingest ${Math.round(ingest.ms)} ms, peak ${Math.round(ingest.peakRssMb)} MB\n`);
   const failed = ingest.result.filter((f) => f.status === 'failed');
   if (failed.length) throw new Error(`bench files failed: ${JSON.stringify(failed)}`);
   const cons = await measure(() => consolidate(t.db, 1, migration.id, { tempDir: path.join(dir, 'tmp') }));
   peak = Math.max(peak, cons.peakRssMb);
-  process.stderr.write(`consolidate ${Math.round(cons.ms)} ms, peak ${Math.round(cons.peakRssMb)} MB\n`);
   process.stdout.write(
     `${JSON.stringify({
       engine,
       ingestMs: ingest.ms,
       consolidateMs: cons.ms,
       peakRssMb: peak,
+      startRssMb,
+      ingestPeakRssMb: ingest.peakRssMb,
+      consolidatePeakRssMb: cons.peakRssMb,
       rows: ingest.result.reduce((n, f) => n + f.rows, 0),
       persons: cons.result.counts.person,
     })}\n`,

@@ -1,6 +1,7 @@
 // Staging throughput against bare csv-parse over the same generated export set, and peak RSS of staging
 // BENCH_USERS users (default 1,000,000) plus the other exports in proportion, on SQLite and PostgreSQL.
-// Each engine runs in a child process of its own so its peak RSS is its own.
+// Each engine runs in a child process of its own so its peak RSS is its own. BENCH_ENGINES=postgres
+// runs one engine; BENCH_LANGUAGE=en writes English headers.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -35,6 +36,9 @@ interface WorkerResult {
   ingestMs: number;
   consolidateMs: number;
   peakRssMb: number;
+  startRssMb: number;
+  ingestPeakRssMb: number;
+  consolidatePeakRssMb: number;
   rows: number;
   persons: number;
 }
@@ -71,7 +75,10 @@ export default async function stagingBench(): Promise<void> {
     const base = await measure(() => bareParse(set.files, language === 'da' ? ';' : ','));
     const baseRate = totalRows / (base.ms / 1000);
     printFigure('bare csv-parse', `${Math.round(baseRate).toLocaleString('en-US')} rows/s`);
-    for (const engine of ['sqlite', 'postgres'] as const) {
+    const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as Array<
+      'sqlite' | 'postgres'
+    >;
+    for (const engine of engines) {
       const w = runWorker(engine, dir);
       printRatio({
         label: `${engine}: decode + parse + profile + store raw rows, vs bare csv-parse`,
@@ -87,6 +94,10 @@ export default async function stagingBench(): Promise<void> {
         unit: 'rows/s',
       });
       printFigure(`${engine}: peak RSS of the staging process`, w.peakRssMb, `MB (target < 300)`);
+      printFigure(
+        `${engine}: RSS by phase`,
+        `${Math.round(w.startRssMb)} MB after start-up, ${Math.round(w.ingestPeakRssMb)} MB peak while storing rows, ${Math.round(w.consolidatePeakRssMb)} MB peak while consolidating; ${(w.ingestMs / 1000).toFixed(1)} s storing, ${(w.consolidateMs / 1000).toFixed(1)} s consolidating`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 // Streaming text decoding of an uploaded export. Excel and Actimo produce UTF-8 (with or without BOM),
 // UTF-16 with a BOM ("Unicode text") and Windows-1252 ("CSV (Comma delimited)" on a Danish Windows).
 // Nothing is ever replaced silently: a byte that does not decode is an error naming line and column.
-import { isUtf8 } from 'node:buffer';
+// The output is always validated UTF-8 bytes, which is what csv-parse works on: a UTF-8 file passes
+// through without being turned into strings and back.
+import { isAscii, isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
 import { ValidationError } from '../errors.ts';
@@ -16,7 +18,7 @@ const CP1252_UNDEFINED = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
 type Mode = 'start' | 'ascii' | 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 
 /**
- * Bytes in, strings out. Without a BOM the choice between UTF-8 and Windows-1252 is made at the first
+ * Bytes in, UTF-8 bytes out (only whole characters per chunk). Without a BOM the choice between UTF-8 and Windows-1252 is made at the first
  * non-ASCII byte (everything before it reads the same in both): valid UTF-8 there means UTF-8.
  */
 export class TextDecodeStream extends Transform {
@@ -24,11 +26,12 @@ export class TextDecodeStream extends Transform {
   private bom = false;
   private carry: Buffer = Buffer.alloc(0);
   private line = 1;
-  private column = 1;
+  /** UTF-8 bytes of the current line so far (for the column of an error); capped. */
+  private lineTail: Buffer = Buffer.alloc(0);
   private bytesIn = 0;
 
   constructor(private readonly fileName: string) {
-    super({ readableObjectMode: false, decodeStrings: true, encoding: 'utf8' });
+    super({ readableObjectMode: false, decodeStrings: true });
   }
 
   /** The encoding found (UTF-8 for a pure-ASCII file). Final once the stream has ended. */
@@ -45,8 +48,8 @@ export class TextDecodeStream extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     try {
-      const text = this.decode(chunk, false);
-      if (text) this.push(text);
+      const out = this.decode(chunk, false);
+      if (out.length) this.push(out);
       done();
     } catch (err) {
       done(err as Error);
@@ -55,39 +58,39 @@ export class TextDecodeStream extends Transform {
 
   override _flush(done: TransformCallback): void {
     try {
-      const text = this.decode(Buffer.alloc(0), true);
-      if (text) this.push(text);
+      const out = this.decode(Buffer.alloc(0), true);
+      if (out.length) this.push(out);
       done();
     } catch (err) {
       done(err as Error);
     }
   }
 
-  private decode(chunk: Buffer, end: boolean): string {
+  private decode(chunk: Buffer, end: boolean): Buffer {
     let buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = Buffer.alloc(0);
     if (this.mode === 'start') {
       if (buf.length < 3 && !end) {
         this.carry = buf;
-        return '';
+        return Buffer.alloc(0);
       }
       buf = this.readBom(buf);
     }
-    let text: string;
+    let out: Buffer;
     switch (this.mode) {
       case 'utf-16le':
       case 'utf-16be':
-        text = this.decodeUtf16(buf, end);
+        out = Buffer.from(this.decodeUtf16(buf, end), 'utf8');
         break;
       case 'windows-1252':
-        text = this.decodeCp1252(buf);
+        out = Buffer.from(this.decodeCp1252(buf), 'utf8');
         break;
       default:
-        text = this.decodeUtf8OrAscii(buf, end);
+        out = this.passUtf8(buf, end);
     }
     this.bytesIn += chunk.length;
-    this.advance(text);
-    return text;
+    this.advance(out);
+    return out;
   }
 
   private readBom(buf: Buffer): Buffer {
@@ -108,32 +111,33 @@ export class TextDecodeStream extends Transform {
     return buf;
   }
 
-  private decodeUtf8OrAscii(buf: Buffer, end: boolean): string {
+  /** UTF-8 (or ASCII so far): validated and passed through as bytes. */
+  private passUtf8(buf: Buffer, end: boolean): Buffer {
     const nul = buf.indexOf(0);
-    if (nul >= 0) this.fail('binary_file', buf.toString('latin1', 0, nul), buf, nul);
+    if (nul >= 0) this.fail('binary_file', buf.subarray(0, nul), buf, nul);
     if (this.mode === 'ascii') {
+      if (isAscii(buf)) return buf;
       const firstHigh = buf.findIndex((b) => b >= 0x80);
-      if (firstHigh < 0) return buf.toString('latin1');
       const cut = end ? buf.length : cutUtf8(buf, buf.length);
       if (cut <= firstHigh) {
         // Only the start of a possible multi-byte character so far: decide with the next chunk.
         this.carry = Buffer.from(buf.subarray(firstHigh));
-        return buf.toString('latin1', 0, firstHigh);
+        return buf.subarray(0, firstHigh);
       }
       // One well-formed multi-byte character is proof enough of UTF-8: a stray invalid byte after it is
       // then an error, not a reason to read the whole file as Windows-1252 mojibake.
       const rest = buf.subarray(firstHigh, cut);
       this.mode = isUtf8(rest) || hasUtf8Sequence(rest) ? 'utf-8' : 'windows-1252';
-      if (this.mode === 'windows-1252') return this.decodeCp1252(buf);
+      if (this.mode === 'windows-1252') return Buffer.from(this.decodeCp1252(buf), 'utf8');
     }
     const cut = end ? buf.length : cutUtf8(buf, buf.length);
     const whole = buf.subarray(0, cut);
     if (!isUtf8(whole)) {
       const bad = firstInvalidUtf8(whole);
-      this.fail('undecodable_bytes', whole.toString('utf8', 0, bad), whole, bad);
+      this.fail('undecodable_bytes', whole.subarray(0, bad), whole, bad);
     }
     this.carry = Buffer.from(buf.subarray(cut));
-    return whole.toString('utf8');
+    return whole;
   }
 
   private decodeCp1252(buf: Buffer): string {
@@ -144,7 +148,7 @@ export class TextDecodeStream extends Transform {
     }
     if (bad >= 0) {
       const code = buf[bad] === 0 ? 'binary_file' : 'undecodable_bytes';
-      this.fail(code, iconv.decode(buf.subarray(0, bad), 'win1252'), buf, bad);
+      this.fail(code, Buffer.from(iconv.decode(buf.subarray(0, bad), 'win1252')), buf, bad);
     }
     return iconv.decode(buf, 'win1252');
   }
@@ -157,7 +161,13 @@ export class TextDecodeStream extends Transform {
       if (last >= 0xd800 && last <= 0xdbff) usable -= 2;
     }
     if (end && usable !== buf.length) {
-      this.fail('undecodable_bytes', '', buf, usable, 'the file ends in the middle of a UTF-16 character');
+      this.fail(
+        'undecodable_bytes',
+        Buffer.alloc(0),
+        buf,
+        usable,
+        'the file ends in the middle of a UTF-16 character',
+      );
     }
     this.carry = Buffer.from(buf.subarray(usable));
     const body = Buffer.from(buf.subarray(0, usable));
@@ -165,43 +175,51 @@ export class TextDecodeStream extends Transform {
     const text = body.toString('utf16le');
     const at = text.search(LONE_SURROGATE);
     if (at >= 0) {
-      this.fail('undecodable_bytes', text.slice(0, at), buf, at * 2, 'an unpaired UTF-16 surrogate');
+      this.fail(
+        'undecodable_bytes',
+        Buffer.from(text.slice(0, at)),
+        buf,
+        at * 2,
+        'an unpaired UTF-16 surrogate',
+      );
     }
     return text;
   }
 
-  private advance(text: string): void {
-    let i = text.indexOf('\n');
+  private advance(out: Buffer): void {
+    let i = out.indexOf(10);
     if (i < 0) {
-      this.column += text.length;
+      this.lineTail = this.lineTail.length < 65536 ? Buffer.concat([this.lineTail, out]) : this.lineTail;
       return;
     }
     let last = i;
     while (i >= 0) {
       this.line++;
       last = i;
-      i = text.indexOf('\n', i + 1);
+      i = out.indexOf(10, i + 1);
     }
-    this.column = text.length - last;
+    this.lineTail = Buffer.from(out.subarray(last + 1));
   }
 
-  private fail(code: string, before: string, buf: Buffer, at: number, what?: string): never {
+  /** `before`: the UTF-8 bytes decoded ahead of the bad byte in this chunk. */
+  private fail(code: string, before: Buffer, buf: Buffer, at: number, what?: string): never {
     this.advance(before);
+    const column = [...this.lineTail.toString('utf8')].length + 1;
     const bytes = [...buf.subarray(at, at + 4)].map(
       (b) => `0x${b.toString(16).padStart(2, '0').toUpperCase()}`,
     );
-    const where = `line ${this.line}, column ${this.column} (byte ${this.bytesIn + at + 1})`;
+    const where = `line ${this.line}, column ${column} (byte ${this.bytesIn + at + 1})`;
     if (code === 'binary_file') {
       throw new ValidationError(
         code,
         `${this.fileName} is not a text export: it holds a NUL byte at ${where}. Upload the CSV, XLSX or zip file Actimo produced.`,
-        { file: this.fileName, line: this.line, column: this.column },
+        { file: this.fileName, line: this.line, column },
       );
     }
     throw new ValidationError(
       code,
       `${this.fileName} cannot be read as ${this.encodingName()}: ${what ?? `undecodable bytes ${bytes.join(' ')}`} at ${where}. Nothing from this file was staged; re-save it as "CSV UTF-8" and upload it again.`,
-      { file: this.fileName, line: this.line, column: this.column, encoding: this.encoding },
+      { file: this.fileName, line: this.line, column, encoding: this.encoding },
     );
   }
 

@@ -1,4 +1,4 @@
-// Streaming CSV/TSV reading: bytes → TextDecodeStream → csv-parse, with the layout sniffed from the
+// Streaming CSV/TSV reading: bytes → TextDecodeStream (UTF-8 bytes) → csv-parse, with the layout sniffed from the
 // first 64 KiB. Quoted newlines and delimiters, CRLF, ragged rows and empty trailing lines are csv-parse's
 // job; a file cut off inside a quoted field is an error that names the line.
 import { Readable } from 'node:stream';
@@ -8,24 +8,29 @@ import { TextDecodeStream } from './decode.ts';
 import { cleanHeaders, detectDelimiter, findHeaderRow, parseSample } from './layout.ts';
 import { ROW_BATCH, type TableSource, trimRow } from './table.ts';
 
-const SAMPLE_CHARS = 64 * 1024;
+const SAMPLE_BYTES = 64 * 1024;
 
 export async function readDelimited(bytes: Readable, fileName: string): Promise<TableSource> {
   const decoder = new TextDecodeStream(fileName);
   bytes.on('error', (err) => decoder.destroy(err));
   const text = bytes.pipe(decoder);
-  const it = text[Symbol.asyncIterator]() as AsyncIterator<string>;
+  const it = text[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
 
-  let sample = '';
+  const head: Buffer[] = [];
+  let headBytes = 0;
   let ended = false;
-  while (sample.length < SAMPLE_CHARS) {
+  while (headBytes < SAMPLE_BYTES) {
     const next = await it.next();
     if (next.done) {
       ended = true;
       break;
     }
-    sample += next.value;
+    head.push(next.value);
+    headBytes += next.value.length;
   }
+  const sampleBytes = Buffer.concat(head);
+  // The decoder hands out whole characters only, so the sample decodes cleanly.
+  const sample = sampleBytes.toString('utf8');
   if (sample.trim() === '') {
     throw new ValidationError('empty_file', `${fileName} is empty: there is nothing to stage.`, {
       file: fileName,
@@ -33,9 +38,9 @@ export async function readDelimited(bytes: Readable, fileName: string): Promise<
   }
   // Detect on whole lines only; the full text still goes to the parser.
   const lastNl = sample.lastIndexOf('\n');
-  const head = ended || lastNl < 0 ? sample : sample.slice(0, lastNl + 1);
-  const delimiter = detectDelimiter(head);
-  const records = parseSample(head, delimiter);
+  const lines = ended || lastNl < 0 ? sample : sample.slice(0, lastNl + 1);
+  const delimiter = detectDelimiter(lines);
+  const records = parseSample(lines, delimiter);
   const headerRowIndex = findHeaderRow(records);
   const headers = cleanHeaders(records[headerRowIndex] ?? []);
   const warnings: string[] = [];
@@ -43,8 +48,8 @@ export async function readDelimited(bytes: Readable, fileName: string): Promise<
     warnings.push(`Skipped ${headerRowIndex} title line(s) above the header row.`);
   }
 
-  async function* chunks(): AsyncGenerator<string> {
-    yield sample;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    yield sampleBytes;
     if (ended) return;
     for (;;) {
       const next = await it.next();
@@ -72,17 +77,26 @@ export async function readDelimited(bytes: Readable, fileName: string): Promise<
     let ragged = 0;
     let dataRows = 0;
     try {
-      for await (const record of parser as AsyncIterable<string[]>) {
-        if (index++ < headerRowIndex + 1) continue;
-        const row = trimRow(record);
-        if (row.length === 0 || (row.length === 1 && row[0]!.trim() === '')) continue;
-        if (row.length > headers.length) ragged++;
-        dataRows++;
-        batch.push(row);
-        if (batch.length >= ROW_BATCH) {
-          yield batch;
-          batch = [];
+      // Pull records with read() and wait only when the parser is empty: one promise per buffer of
+      // records instead of one per record (a million rows make that difference visible).
+      for (;;) {
+        for (
+          let record = parser.read() as string[] | null;
+          record !== null;
+          record = parser.read() as string[] | null
+        ) {
+          if (index++ < headerRowIndex + 1) continue;
+          const row = trimRow(record);
+          if (row.length === 0 || (row.length === 1 && row[0]!.trim() === '')) continue;
+          if (row.length > headers.length) ragged++;
+          dataRows++;
+          batch.push(row);
+          if (batch.length >= ROW_BATCH) {
+            yield batch;
+            batch = [];
+          }
         }
+        if (!(await moreToRead(parser))) break;
       }
     } catch (err) {
       throw csvError(err, fileName);
@@ -106,6 +120,27 @@ export async function readDelimited(bytes: Readable, fileName: string): Promise<
     batches: batches(),
     finalEncoding: () => decoder.encoding,
   };
+}
+
+/** Resolves true when records are readable, false at the end; rejects with the stream's error. */
+function moreToRead(stream: Readable): Promise<boolean> {
+  if (stream.errored) return Promise.reject(stream.errored);
+  if (stream.readableEnded) return Promise.resolve(false);
+  return new Promise<boolean>((resolve, reject) => {
+    const done = (result: boolean | Error) => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onReadable = () => done(true);
+    const onEnd = () => done(false);
+    const onError = (err: Error) => done(err);
+    stream.on('readable', onReadable);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+  });
 }
 
 function csvError(err: unknown, fileName: string): unknown {

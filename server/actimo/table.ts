@@ -22,7 +22,7 @@ export interface TableSource {
   finalEncoding(): TableLayout['encoding'];
 }
 
-export const ROW_BATCH = 2000;
+export const ROW_BATCH = 5000;
 
 /** Drops trailing empty cells (Excel pads rows to the widest one), which keeps stored rows compact. */
 export function trimRow(row: string[]): string[] {

@@ -172,6 +172,9 @@ export function normalizePhone(raw: string, defaultCountry: string, countryCode?
   }
   // Already international (+ and 8–15 digits, the E.164 shape): no need for the slow full parse.
   if (/^\+[1-9]\d{7,14}$/.test(s)) return s;
+  // Denmark has a closed 8-digit plan without a trunk prefix: a bare 8-digit number is +45 and those
+  // digits (what the full parse returns, at a fraction of its cost on a million users).
+  if (defaultCountry === 'DK' && /^\d{8}$/.test(s)) return `+45${s}`;
   const parsed = parsePhoneNumberFromString(s, defaultCountry as CountryCode);
   return parsed?.isPossible() ? parsed.number : null;
 }

@@ -3,6 +3,7 @@
 // as, and the issues found. Staging the same files again changes nothing (files are known by sha256).
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { stagingSettings } from '../app.ts';
 import { boot } from '../boot.ts';
@@ -73,7 +74,20 @@ export function registerStageCommands(program: Command, io: CliIo): void {
         const migrationId = o.migration
           ? (await staging.migration(companyId, Number(o.migration))).id
           : (await staging.createMigration(companyId, o.name)).id;
-        const result = await staging.stage(companyId, migrationId, inputs);
+        // A progress line on a terminal only; scripts and --json get the result alone.
+        const bar =
+          io.interactive && !opts.json
+            ? new SingleBar(
+                { format: 'Staging {file}: {rows} rows', hideCursor: true, clearOnComplete: true },
+                Presets.shades_classic,
+              )
+            : undefined;
+        bar?.start(0, 0, { file: '', rows: 0 });
+        const result = await staging
+          .stage(companyId, migrationId, inputs, (file, rows) =>
+            bar?.update(0, { file, rows: rows.toLocaleString('en-US') }),
+          )
+          .finally(() => bar?.stop());
         const failed = result.files.filter((f) => f.status === 'failed');
         emit(
           io,

@@ -6,7 +6,7 @@ import { engineOf, type Knex } from '../db.ts';
 export type BulkType = 'int' | 'text' | 'bool' | 'json';
 export type BulkColumn = readonly [name: string, type: BulkType];
 
-const ROWS_PER_STATEMENT = 5000;
+const ROWS_PER_STATEMENT = 1000;
 
 function expression(type: BulkType, i: number, pg: boolean): string {
   if (!pg) return `json_extract(value, '$[${i}]')`;

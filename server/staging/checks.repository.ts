@@ -71,15 +71,21 @@ export async function runCrossChecks(db: Knex, companyId: number, migrationId: n
   }
 }
 
-/** Sets every staged record's issue_count from staging_issues. */
+/**
+ * Sets issue_count from staging_issues for the records that have issues. Records are inserted with the
+ * count of the issues found while reducing them, so the rest are already right: updating only these
+ * keeps a million-person migration from rewriting every row.
+ */
 export async function updateIssueCounts(db: Knex, companyId: number, migrationId: number): Promise<void> {
+  await refreshStatistics(db, ['staging_issues']);
   for (const [entity, table] of Object.entries(ENTITY_TABLE)) {
     await db.raw(
-      `UPDATE ${table} SET issue_count = (
-         SELECT COUNT(*) FROM staging_issues i WHERE i.company_id = ${table}.company_id
-           AND i.migration_id = ${table}.migration_id AND i.entity = ? AND i.actimo_id = ${table}.actimo_id)
-       WHERE company_id = ? AND migration_id = ?`,
-      [entity, companyId, migrationId],
+      `UPDATE ${table} SET issue_count = c.n
+       FROM (SELECT actimo_id, COUNT(*) AS n FROM staging_issues
+             WHERE company_id = ? AND migration_id = ? AND entity = ? GROUP BY actimo_id) AS c
+       WHERE ${table}.company_id = ? AND ${table}.migration_id = ? AND ${table}.actimo_id = c.actimo_id
+         AND ${table}.issue_count <> c.n`,
+      [companyId, migrationId, entity, companyId, migrationId],
     );
   }
 }

@@ -37,7 +37,7 @@ import {
 } from './staged.repository.ts';
 import { type Entity, isTabularKind, type StagingIssue } from './vocabulary.ts';
 
-const ROW_PAGE = 5000;
+const ROW_PAGE = 2000;
 
 export interface ConsolidationSummary {
   migrationId: number;

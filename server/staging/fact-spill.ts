@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import type { Fact, FactKind, FactPayload } from './facts.ts';
 
 /** About this many facts per bucket: the most consolidation holds in memory at once. */
-export const FACTS_PER_BUCKET = 10_000;
+export const FACTS_PER_BUCKET = 5_000;
 const FLUSH_CHARS = 1 << 14;
 
 export interface FactGroup {

@@ -4,7 +4,17 @@ import type { ColumnRole } from '../actimo/columns.ts';
 import { isEmail, normalizePhone, parseDurationMinutes } from '../actimo/values.ts';
 import { num, type ReadRow, readRow, str } from './cells.ts';
 import { utcFromZoned } from './time.ts';
-import type { IssueCode, Provenance, StagedScalar, StagingIssue, TabularKind } from './vocabulary.ts';
+import {
+  ENGAGEMENT_FIELDS,
+  type IssueCode,
+  MESSAGE_FIELDS,
+  type Provenance,
+  type StagedScalar,
+  type StagingIssue,
+  SURVEY_FIELDS,
+  type TabularKind,
+  TRAINING_FIELDS,
+} from './vocabulary.ts';
 
 export type FactKind = 'person' | 'organization' | 'membership' | 'metrics' | 'activity' | 'file';
 
@@ -188,28 +198,12 @@ function organizationFact(r: ReadRow, at: [number, number]): Fact {
   return { kind: 'organization', key: id, recency: recency(r, null, at[0], at[1]), payload: p };
 }
 
-const METRIC_SOURCE: Partial<Record<TabularKind, { fields: string[]; when: string }>> = {
-  engagement: { fields: ['engagementScore', 'period'], when: 'period' },
-  training: {
-    fields: ['courseId', 'courseName', 'startedAt', 'completedAt', 'status', 'quizScore'],
-    when: 'completedAt',
-  },
-  messages: {
-    fields: [
-      'messageId',
-      'sentAt',
-      'publishedTo',
-      'notifiedTo',
-      'openedBy',
-      'clicked',
-      'deliveryStatus',
-      'openRate',
-      'clickRate',
-      'messageCount',
-    ],
-    when: 'sentAt',
-  },
-  surveys: { fields: ['surveyName', 'surveyDate', 'responseStatus', 'score'], when: 'surveyDate' },
+/** Metric exports: every field but the person reference is carried, and which date orders the rows. */
+const METRIC_SOURCE: Partial<Record<TabularKind, { fields: readonly string[]; when: string }>> = {
+  engagement: { fields: ENGAGEMENT_FIELDS, when: 'period' },
+  training: { fields: TRAINING_FIELDS, when: 'completedAt' },
+  messages: { fields: MESSAGE_FIELDS, when: 'sentAt' },
+  surveys: { fields: SURVEY_FIELDS, when: 'surveyDate' },
 };
 
 function activityFact(f: FileMap, r: ReadRow, at: [number, number], opts: ConsolidationOptions): Fact {

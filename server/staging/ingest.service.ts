@@ -99,6 +99,8 @@ export class Ingest {
     private readonly settings: StagingSettings,
     private readonly companyId: number,
     private readonly migrationId: number,
+    /** Called as rows are stored (the CLI's progress bar). */
+    private readonly onRows?: (file: string, rows: number) => void,
   ) {}
 
   /** Stages every input; each gets a result, failures included (they never stop the others). */
@@ -145,8 +147,14 @@ export class Ingest {
       const doc = detectDocumentKind(input.name, head.toString('utf8', 0, 256));
       if (doc && !TEXT_EXT.test(input.name))
         return [await this.keep(input, base, doc.kind, doc.confidence, doc.evidence)];
-      const table = await readDelimited(createReadStream(input.path), input.name);
-      return [resultOf(await stageTable(this.db, this.companyId, this.migrationId, base, table), false)];
+      // 1 MiB reads: fewer, larger chunks through the decoder and the parser.
+      const table = await readDelimited(createReadStream(input.path, { highWaterMark: 1 << 20 }), input.name);
+      return [
+        resultOf(
+          await stageTable(this.db, this.companyId, this.migrationId, base, table, this.onRows),
+          false,
+        ),
+      ];
     } catch (err) {
       return [await this.recordFailure(input.name, base, err)];
     }
@@ -185,7 +193,12 @@ export class Ingest {
     const out: FileResult[] = [];
     for await (const sheet of readWorkbook(input.path, input.name)) {
       try {
-        out.push(resultOf(await stageTable(this.db, this.companyId, this.migrationId, base, sheet), false));
+        out.push(
+          resultOf(
+            await stageTable(this.db, this.companyId, this.migrationId, base, sheet, this.onRows),
+            false,
+          ),
+        );
       } catch (err) {
         // Finish the sheet's stream so the workbook reader can move on to the next sheet.
         for await (const _ of sheet.batches) {

@@ -1,6 +1,6 @@
 // The hot path of staging: writing millions of raw rows. Each file's rows go into one transaction on a
 // connection of their own, through each driver's fastest path: COPY FROM STDIN on PostgreSQL
-// (pg-copy-streams), one INSERT … SELECT FROM json_each per batch on SQLite. See docs/decisions/0004-staging-row-store.md.
+// (pg-copy-streams), one INSERT … SELECT FROM json_each per batch on SQLite. See docs/decisions/0010-staging-row-store.md.
 import type { Writable } from 'node:stream';
 import type { Client as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -8,8 +8,8 @@ import type { Database as SqliteDb } from 'sqlite3';
 import { engineOf, type Knex } from '../db.ts';
 
 export interface RowSink {
-  /** Rows as [rowNumber, cells]; resolves when the driver can take more (backpressure). */
-  write(rows: ReadonlyArray<readonly [number, readonly string[]]>): Promise<void>;
+  /** Consecutive rows numbered from `firstRow`; resolves when the driver can take more (backpressure). */
+  write(firstRow: number, rows: ReadonlyArray<readonly string[]>): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -24,10 +24,11 @@ async function openSqliteSink(db: Knex, companyId: number, fileId: number): Prom
   const conn = (await db.client.acquireConnection()) as SqliteDb;
   const run = (sql: string, params: unknown[] = []) =>
     new Promise<void>((res, rej) => conn.run(sql, params, (err: Error | null) => (err ? rej(err) : res())));
-  // The batch travels as one JSON parameter ([[row, cells], …]) and SQLite unpacks it: binding four
-  // parameters per row costs more in the driver than the insert itself.
+  // The batch travels as one JSON parameter (an array of cell arrays) and SQLite unpacks it: binding
+  // parameters per row costs more in the driver than the insert itself. Rows are consecutive, so the
+  // row number is the first one plus the element's index.
   const insert = `INSERT INTO source_rows (file_id, row_number, company_id, cells)
-    SELECT ?, json_extract(value, '$[0]'), ?, json_extract(value, '$[1]') FROM json_each(?)`;
+    SELECT ?, ? + key, ?, value FROM json_each(?)`;
   let released = false;
   const release = async () => {
     if (released) return;
@@ -36,8 +37,8 @@ async function openSqliteSink(db: Knex, companyId: number, fileId: number): Prom
   };
   await run('BEGIN');
   return {
-    async write(rows) {
-      await run(insert, [fileId, companyId, JSON.stringify(rows)]);
+    async write(firstRow, rows) {
+      await run(insert, [fileId, firstRow, companyId, JSON.stringify(rows)]);
     },
     async commit() {
       try {
@@ -94,10 +95,12 @@ async function openPgSink(db: Knex, companyId: number, fileId: number): Promise<
   const prefix = `${fileId}\t`;
   const suffix = `\t${companyId}\t`;
   return {
-    async write(rows) {
+    async write(firstRow, rows) {
       if (failure) throw failure;
       let text = '';
-      for (const [n, cells] of rows) text += `${prefix}${n}${suffix}${copyText(JSON.stringify(cells))}\n`;
+      for (let i = 0; i < rows.length; i++) {
+        text += `${prefix}${firstRow + i}${suffix}${copyText(JSON.stringify(rows[i]))}\n`;
+      }
       if (!copy!.write(text)) {
         await new Promise<void>((res, rej) => {
           const onDrain = () => {

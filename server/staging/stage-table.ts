@@ -24,6 +24,7 @@ export async function stageTable(
   migrationId: number,
   input: TableInput,
   table: TableSource,
+  onRows?: (file: string, rows: number) => void,
 ): Promise<SourceFile> {
   const { layout } = table;
   const file = await insertSourceFile(db, companyId, migrationId, {
@@ -39,14 +40,20 @@ export async function stageTable(
   let rowCount = 0;
   try {
     const sink = await openRowSink(db, companyId, file.id);
+    // One batch in flight: the database stores batch N (in its own thread or process) while this
+    // thread parses batch N+1. Waiting for it before sending the next keeps memory bounded.
+    let inflight: Promise<void> = Promise.resolve();
     try {
       for await (const batch of table.batches) {
-        const numbered = batch.map((cells) => {
-          profiler.add(cells);
-          return [++rowCount, cells] as const;
-        });
-        await sink.write(numbered);
+        for (const cells of batch) profiler.add(cells);
+        const first = rowCount + 1;
+        rowCount += batch.length;
+        onRows?.(input.name, rowCount);
+        await inflight;
+        inflight = sink.write(first, batch);
+        inflight.catch(() => undefined);
       }
+      await inflight;
       await sink.commit();
     } catch (err) {
       await sink.rollback();

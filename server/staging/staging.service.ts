@@ -16,7 +16,7 @@ import {
   type SourceFile,
   updateSourceFile,
 } from './source-file.repository.ts';
-import { listStaged, type StagedQuery } from './staged.repository.ts';
+import { listMemberships, listStaged, type StagedQuery } from './staged.repository.ts';
 import { EXPORT_KINDS, type ExportKind, isTabularKind } from './vocabulary.ts';
 
 export interface StageResult {
@@ -57,9 +57,14 @@ export class StagingService {
   }
 
   /** Stages the inputs (each one's failure is reported in its result) and re-consolidates the migration. */
-  async stage(companyId: number, migrationId: number, inputs: readonly InputFile[]): Promise<StageResult> {
+  async stage(
+    companyId: number,
+    migrationId: number,
+    inputs: readonly InputFile[],
+    onRows?: (file: string, rows: number) => void,
+  ): Promise<StageResult> {
     await this.migration(companyId, migrationId);
-    const files = await new Ingest(this.db, this.settings, companyId, migrationId).stageAll(inputs);
+    const files = await new Ingest(this.db, this.settings, companyId, migrationId, onRows).stageAll(inputs);
     const changed = files.some((f) => !f.alreadyStaged && f.status !== 'failed');
     const summary = changed
       ? await consolidate(this.db, companyId, migrationId, { tempDir: this.tempDir })
@@ -111,6 +116,12 @@ export class StagingService {
   async staged(companyId: number, migrationId: number, q: StagedQuery) {
     await this.migration(companyId, migrationId);
     return listStaged(this.db, companyId, migrationId, q);
+  }
+
+  /** Person–organization links, all or one person's (the primary one links the Person). */
+  async memberships(companyId: number, migrationId: number, personId?: string) {
+    await this.migration(companyId, migrationId);
+    return listMemberships(this.db, companyId, migrationId, personId);
   }
 
   async summary(companyId: number, migrationId: number): Promise<ConsolidationSummary> {

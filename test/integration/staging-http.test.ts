@@ -128,6 +128,10 @@ describe.each(ENGINES)('staging API on %s', (engine) => {
       ]),
     ).toEqual([['c-3', ['company_without_users']]]);
     await app.http.get(`/api/migrations/${migrationId}/staged/planet`).expect(400);
+    const links = await app.http.get(`/api/migrations/${migrationId}/memberships?personId=u-1`).expect(200);
+    expect(links.body.memberships).toEqual([
+      { personId: 'u-1', organizationId: 'c-1', isPrimary: true, source: 'users', provenance: [1, 1, 7] },
+    ]);
   });
 
   it('answers a failed upload with the reason, and keeps what was staged', async () => {

@@ -156,6 +156,27 @@ describe.each(ENGINES)('staging the quirks of real exports on %s', (engine) => {
     expect(persons.get('d-2')?.issues).toEqual([]);
   });
 
+  it('merges the same user from two users exports: the later export wins, the difference is reported', async () => {
+    const m = await h.newMigration();
+    const r = await h.stage(m, [
+      h.bytes(
+        'users-export-march.csv',
+        'User ID,First name,Last name,Email\ns-1,Anne,Hansen,anne@example.dk\n',
+      ),
+      h.bytes(
+        'users-export-november.csv',
+        'User ID,First name,Last name,Email\ns-1,Anne,Holm,anne@example.dk\n',
+      ),
+    ]);
+    const [march, november] = r.files.map((f) => f.fileId!);
+    const s1 = (await h.records(m, 'person')).get('s-1')!;
+    expect(s1.values.lastName).toBe('Holm');
+    expect(s1.provenance.lastName).toEqual([november, 1, 2]);
+    expect(s1.issues.map((i) => i.message)).toEqual([
+      `2 rows for person s-1 disagree on fullName, lastName; the newest (file ${november} row 1) wins over file ${march} row 1`,
+    ]);
+  });
+
   it('normalises phone numbers written with +45, 0045, spaces or a country-code column', async () => {
     const m = await h.newMigration();
     await h.stage(m, [h.fixture('users-phone-formats.csv')]);

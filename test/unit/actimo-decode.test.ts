@@ -6,9 +6,9 @@ import { TextDecodeStream } from '../../server/actimo/decode.ts';
 
 async function decode(chunks: Buffer[], name = 'users.csv'): Promise<{ text: string; encoding: string }> {
   const d = new TextDecodeStream(name);
-  let text = '';
-  for await (const s of Readable.from(chunks).pipe(d)) text += s;
-  return { text, encoding: d.encoding };
+  const out: Buffer[] = [];
+  for await (const b of Readable.from(chunks).pipe(d)) out.push(b as Buffer);
+  return { text: Buffer.concat(out).toString('utf8'), encoding: d.encoding };
 }
 
 function splitAt(buf: Buffer, cuts: number[]): Buffer[] {

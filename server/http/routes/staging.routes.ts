@@ -99,6 +99,16 @@ export function stagingRoutes(config: Config, staging: StagingService): Router {
     res.json(fileView(file));
   });
 
+  router.get('/migrations/:id/memberships', async (req, res) => {
+    const personId = typeof req.query.personId === 'string' ? req.query.personId : undefined;
+    const links = await staging.memberships(
+      tenantOf(res).companyId,
+      idParam(req.params.id, 'migration id'),
+      personId,
+    );
+    res.json({ memberships: links });
+  });
+
   router.get('/migrations/:id/staged/:entity', async (req, res) => {
     const entity = String(req.params.entity);
     if (!(ENTITIES as readonly string[]).includes(entity) || entity === 'membership') {
