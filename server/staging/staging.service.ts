@@ -4,6 +4,7 @@ import path from 'node:path';
 import { proposeColumnRoles } from '../actimo/columns.ts';
 import type { Knex } from '../db.ts';
 import { AppError, NotFoundError, ValidationError } from '../errors.ts';
+import { companyDataDir } from '../tenants/company-files.ts';
 import { type ConsolidationSummary, consolidate, summarise } from './consolidate.service.ts';
 import { type FileResult, Ingest, type InputFile, type StagingSettings } from './ingest.service.ts';
 import {
@@ -31,8 +32,13 @@ export class StagingService {
     private readonly settings: StagingSettings,
   ) {}
 
-  private get tempDir(): string {
-    return path.join(this.settings.dataDir, 'tmp');
+  /** The company's own folder: its uploads, attachments and temporary files never mix with another's. */
+  private settingsFor(companyId: number): StagingSettings {
+    return { ...this.settings, dataDir: companyDataDir(this.settings.dataDir, companyId) };
+  }
+
+  private tempDir(companyId: number): string {
+    return path.join(companyDataDir(this.settings.dataDir, companyId), 'tmp');
   }
 
   async createMigration(companyId: number, name?: string): Promise<Migration> {
@@ -64,10 +70,16 @@ export class StagingService {
     onRows?: (file: string, rows: number) => void,
   ): Promise<StageResult> {
     await this.migration(companyId, migrationId);
-    const files = await new Ingest(this.db, this.settings, companyId, migrationId, onRows).stageAll(inputs);
+    const files = await new Ingest(
+      this.db,
+      this.settingsFor(companyId),
+      companyId,
+      migrationId,
+      onRows,
+    ).stageAll(inputs);
     const changed = files.some((f) => !f.alreadyStaged && f.status !== 'failed');
     const summary = changed
-      ? await consolidate(this.db, companyId, migrationId, { tempDir: this.tempDir })
+      ? await consolidate(this.db, companyId, migrationId, { tempDir: this.tempDir(companyId) })
       : await summarise(this.db, companyId, migrationId);
     return { migrationId, files, summary };
   }
@@ -109,7 +121,7 @@ export class StagingService {
       columnRoles: roles,
     };
     await updateSourceFile(this.db, companyId, fileId, change);
-    await consolidate(this.db, companyId, migrationId, { tempDir: this.tempDir });
+    await consolidate(this.db, companyId, migrationId, { tempDir: this.tempDir(companyId) });
     return { ...file, ...change };
   }
 

@@ -2,7 +2,6 @@
 // of expiry, once per company however many callers ask at the same moment), and uninstalling (purging
 // every token and every staged byte of the company).
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import type { Knex } from '../db.ts';
 import { AppError } from '../errors.ts';
@@ -14,6 +13,7 @@ import {
 } from '../pipedrive/client.ts';
 import { InvalidGrantError, type OAuthApp, type PipedriveTokens, refreshTokens } from '../pipedrive/oauth.ts';
 import { upsertCompany } from './company.repository.ts';
+import { companyDataDir } from './company-files.ts';
 import {
   findInstallation,
   type InstallationRecord,
@@ -184,9 +184,4 @@ export class InstallationService {
       apiDomain: tokens.apiDomain,
     };
   }
-}
-
-/** Every file we keep for a company lives under this folder, so an uninstall removes it whole. */
-export function companyDataDir(dataDir: string, companyId: number): string {
-  return path.join(dataDir, 'companies', String(companyId));
 }

@@ -64,7 +64,7 @@ describe.each(ENGINES)('archives and workbooks on %s', (engine) => {
       fileName: 'Kontrakt.pdf',
       uploadDate: '2026-01-05',
       path: 'files/contract-1.pdf',
-      storedPath: path.join(h.dataDir, 'files', sha.slice(0, 2), `${sha}.pdf`),
+      storedPath: path.join(h.dataDir, 'companies', '1', 'files', sha.slice(0, 2), `${sha}.pdf`),
       size: PDF.length,
       sha256: sha,
       mime: 'application/pdf',

@@ -7,6 +7,7 @@ import { AppError, ValidationError } from '../../errors.ts';
 import type { SourceFile } from '../../staging/source-file.repository.ts';
 import type { StagingService } from '../../staging/staging.service.ts';
 import { ENTITIES } from '../../staging/vocabulary.ts';
+import { companyDataDir } from '../../tenants/company-files.ts';
 import { tenantOf } from '../middleware/tenant.ts';
 import { receiveUpload } from '../upload.ts';
 
@@ -70,7 +71,7 @@ export function stagingRoutes(config: Config, staging: StagingService): Router {
     const id = idParam(req.params.id, 'migration id');
     await staging.migration(companyId, id);
     const inputs = await receiveUpload(req, {
-      dataDir: config.dataDir,
+      dataDir: companyDataDir(config.dataDir, companyId),
       maxBytes: config.uploadMaxBytes,
       maxFiles: MAX_FILES_PER_UPLOAD,
     });
