@@ -39,7 +39,7 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
     req.resume();
     throw tooLarge(limits.maxBytes);
   }
-  const temps: Array<{ name: string; path: string; sha256: string; size: number }> = [];
+  const temps: Array<{ index: number; name: string; path: string; sha256: string; size: number }> = [];
   const pending: Array<Promise<void>> = [];
   let failed: Error | undefined;
   let total = 0;
@@ -71,6 +71,9 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
       };
       bb.on('file', (_field, stream, info) => {
         const name = path.basename((info.filename ?? '').replace(/\\/g, '/')).slice(0, 255) || 'upload';
+        // Files finish writing in any order (small ones first); they are staged in the order sent, since a
+        // later file counts as the newer one when rows of the same user disagree.
+        const index = pending.length;
         stream.on('limit', () => fail(tooLarge(limits.maxBytes)));
         const counted = (n: number) => {
           total += n;
@@ -82,7 +85,7 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
         pending.push(
           writeTemp(limits.dataDir, stream, counted).then(
             (t) => {
-              temps.push({ name, ...t });
+              temps.push({ index, name, ...t });
             },
             (err: Error) => fail(failed ?? err),
           ),
@@ -110,7 +113,7 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
   if (temps.length === 0)
     throw new ValidationError('no_files', 'The upload holds no file: send the exports in "file" fields.');
   const inputs: InputFile[] = [];
-  for (const t of temps) {
+  for (const t of temps.sort((a, b) => a.index - b.index)) {
     const stored = await storeContent(limits.dataDir, 'uploads', t.path, t.sha256, {
       move: true,
       ext: path.extname(t.name).toLowerCase(),
