@@ -196,6 +196,64 @@ describe.each(ENGINES)('provisioning custom fields against the sandbox on %s', (
     });
   });
 
+  describe('when Pipedrive loses an answer or refuses a field', () => {
+    let s: Setup;
+    beforeAll(async () => {
+      s = await setup(engine, 'lite', path.join(dir, 'd'));
+    });
+    afterAll(async () => s.close());
+
+    it('finds a field whose creation answer was lost instead of creating it again', async () => {
+      await confirm(s);
+      // The write is applied, then the connection drops: the outcome is unknown to us.
+      s.sb.sandbox.faults.inject({ kind: 'drop_after_write', match: { operation: 'addPersonField' } });
+      const done = (await s.app.http.post(`/api/migrations/${s.migrationId}/map/provision`).expect(200)).body;
+      expect(done.result.created).toHaveLength(14);
+      expect(customFields(s, 'person')).toEqual(OUR_PERSON_FIELDS);
+      const dropped = s.sb.sandbox.requests
+        .list({ companyId: s.sb.companyId, operation: 'addPersonField' })
+        .filter((r) => r.fault);
+      expect(dropped.map((r) => r.fault)).toEqual(['drop_after_write']);
+    });
+
+    it('stops when Pipedrive refuses a field for the plan cap, keeping what it created, and says so on the next run', async () => {
+      // Our settings say Growth, the account is Lite: Pipedrive refuses the 31st custom field.
+      await writeSettings(s.app.testDb.db, 1, { ...DEFAULT_SETTINGS, pipedrivePlan: 'growth', seats: 2 });
+      s.sb.sandbox.updateSettings({ limits: { burst: false, search: true, budget: true } });
+      for (let i = 0; i < 14; i++)
+        await s.sb.pd.organizationFields.addOrganizationField({
+          AddOrganizationFieldRequest: { field_name: `Region ${i}`, field_type: 'varchar' },
+        });
+      s.sb.sandbox.updateSettings({ limits: { burst: true, search: true, budget: true } });
+      // Everything is there already: the run creates nothing.
+      const again = (await s.app.http.post(`/api/migrations/${s.migrationId}/map/provision`).expect(200))
+        .body;
+      expect(again.result.created).toEqual([]);
+      await listRecordedFields(s.app.testDb.db, 1).then((r) => expect(r).toHaveLength(14));
+      // Someone deletes one of our fields in Pipedrive and fills the account up to its 30 custom fields.
+      const quiz = s.sb.sandbox.state(s.sb.companyId).fields.person.find((f) => f.name === 'Quiz score')!;
+      await s.sb.pd.personFields.deletePersonField({ field_code: quiz.code });
+      for (const n of [14, 15, 16])
+        await s.sb.pd.organizationFields.addOrganizationField({
+          AddOrganizationFieldRequest: { field_name: `Region ${n}`, field_type: 'varchar' },
+        });
+      const refused = await s.app.http.post(`/api/migrations/${s.migrationId}/map/provision`).expect(409);
+      expect(refused.body.error.code).toBe('custom_field_limit_reached');
+      expect(refused.body.error.message).toMatch(
+        /^Pipedrive refused to create "Quiz score": .+\. Fields created so far are recorded; drop or fold metrics and provision again\.$/,
+      );
+      await writeSettings(s.app.testDb.db, 1, { ...DEFAULT_SETTINGS, pipedrivePlan: 'lite', seats: 2 });
+      const blocked = await s.app.http.post(`/api/migrations/${s.migrationId}/map/provision`).expect(409);
+      expect(blocked.body.error.details.plan.capacity).toMatchObject({
+        cap: 30,
+        used: 30,
+        toCreate: 1,
+        fits: false,
+        over: 1,
+      });
+    });
+  });
+
   describe('on an account that already has some of the fields', () => {
     let s: Setup;
     let departmentCode: string;
