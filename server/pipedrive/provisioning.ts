@@ -85,6 +85,21 @@ function missingOptions(w: WantedField, f: AccountField): string[] {
   return w.options.filter((o) => !have.has(o.trim().toLowerCase()));
 }
 
+/** A field found in the account: kept or adopted as it is, or with the options it lacks added. */
+function found(w: WantedField, f: AccountField, action: 'keep' | 'adopt', reason: string): FieldPlan {
+  const missing = missingOptions(w, f);
+  return missing.length
+    ? {
+        ...w,
+        action: 'add_options',
+        code: f.code,
+        existing: f,
+        missingOptions: missing,
+        reason: `${reason}; ${missing.length} option(s) to add`,
+      }
+    : { ...w, action, code: f.code, existing: f, reason };
+}
+
 function matchOne(w: WantedField, account: AccountField[], recorded: RecordedField | undefined): FieldPlan {
   const byCode = recorded && account.find((f) => f.code === recorded.code);
   if (byCode) {
@@ -94,40 +109,18 @@ function matchOne(w: WantedField, account: AccountField[], recorded: RecordedFie
         byCode,
         `the field we recorded (${byCode.name}) is now a ${typeWords(byCode.type)} field`,
       );
-    const missing = missingOptions(w, byCode);
-    return missing.length
-      ? {
-          ...w,
-          action: 'add_options',
-          code: byCode.code,
-          existing: byCode,
-          missingOptions: missing,
-          reason: `found by its recorded code; ${missing.length} option(s) to add`,
-        }
-      : { ...w, action: 'keep', code: byCode.code, existing: byCode, reason: 'found by its recorded code' };
+    return found(w, byCode, 'keep', 'found by its recorded code');
   }
   const named = account.filter((f) => f.isCustom && sameName(f.name, w.name));
   const match = named.find((f) => family(f.type) === family(w.type));
   const gone = recorded ? `; the field recorded earlier (${recorded.code}) is gone from the account` : '';
-  if (match) {
-    const missing = missingOptions(w, match);
-    return missing.length
-      ? {
-          ...w,
-          action: 'add_options',
-          code: match.code,
-          existing: match,
-          missingOptions: missing,
-          reason: `the account already has "${match.name}" (${typeWords(match.type)})${gone}; ${missing.length} option(s) to add`,
-        }
-      : {
-          ...w,
-          action: 'adopt',
-          code: match.code,
-          existing: match,
-          reason: `the account already has "${match.name}" (${typeWords(match.type)})${gone}`,
-        };
-  }
+  if (match)
+    return found(
+      w,
+      match,
+      'adopt',
+      `the account already has "${match.name}" (${typeWords(match.type)})${gone}`,
+    );
   const other = named[0];
   if (other)
     return clash(w, other, `the account already has a ${typeWords(other.type)} field named "${other.name}"`);
@@ -237,7 +230,8 @@ export async function applyProvisioning(
       createdByUs: f.action === 'create' || (prior?.createdByUs ?? false),
     };
     await recordField(db, companyId, rec);
-    (f.action === 'create' ? out.created : f.action === 'adopt' ? out.adopted : out.kept).push(rec);
+    const bucket = f.action === 'create' ? out.created : prior?.code === field.code ? out.kept : out.adopted;
+    bucket.push(rec);
   }
   return out;
 }
