@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ColumnParse } from '../actimo/columns.ts';
 import { TABULAR_KINDS, type TabularKind } from '../staging/vocabulary.ts';
+import { timeZoneSchema } from '../tenants/settings.ts';
 import { WRITABLE_FIELD_TYPES } from './schema.ts';
 import type { PipedriveEntity, StandardKey } from './targets.ts';
 
@@ -124,17 +125,7 @@ export const mapSettingsSchema = z
     /** A value that cannot be sent: leave that field out (the record still moves), or skip the record. */
     invalidValue: z.enum(['drop_value', 'skip_record']).default('drop_value'),
     /** Zone of created times that state none (Actimo shows local time). */
-    timeZone: z
-      .string()
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA time zone')
-      .default('Europe/Copenhagen'),
+    timeZone: timeZoneSchema.default('Europe/Copenhagen'),
     emailLabel: z.enum(['work', 'home', 'other']).default('work'),
     phoneLabel: z.enum(['work', 'home', 'mobile', 'other']).default('mobile'),
   })
