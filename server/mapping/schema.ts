@@ -189,10 +189,7 @@ export const DEFAULT_SCHEMA: readonly SchemaField[] = [
   }),
 ];
 
+/** Our field for a staged value (Industry and Employee count included: they stand in for standard fields). */
 export function schemaFieldFor(entity: PipedriveEntity, holds: string): SchemaField | undefined {
-  return DEFAULT_SCHEMA.find((f) => f.entity === entity && f.holds === holds && !f.standardFirst);
-}
-
-export function schemaFieldByName(entity: PipedriveEntity, logicalName: string): SchemaField | undefined {
-  return DEFAULT_SCHEMA.find((f) => f.entity === entity && f.logicalName === logicalName);
+  return DEFAULT_SCHEMA.find((f) => f.entity === entity && f.holds === holds);
 }

@@ -306,3 +306,21 @@ describe('mapping profiles', () => {
     expect(profileDocumentSchema.safeParse({ format: 'something else' }).success).toBe(false);
   });
 });
+
+describe('our custom fields for standard values', () => {
+  it('gives Industry our stand-in field when the admin chooses a custom field for it', () => {
+    const next = applyDestinationChanges(
+      doc,
+      [{ entity: 'organization', field: 'industry', destination: { kind: 'custom' } }],
+      () => undefined,
+    );
+    expect(
+      next.destinations.find((d) => d.entity === 'organization' && d.field === 'industry')?.destination,
+    ).toEqual({
+      kind: 'custom',
+      logicalName: 'industry__c',
+      name: 'Industry (Actimo)',
+      type: 'varchar',
+    });
+  });
+});
