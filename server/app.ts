@@ -10,12 +10,14 @@ import { iframeJwtTenant } from './http/middleware/iframe-jwt.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
 import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
+import { mappingRoutes } from './http/routes/mapping.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { stagingRoutes } from './http/routes/staging.routes.ts';
 import { webhookRoutes } from './http/routes/webhooks.routes.ts';
 import { type Logger, redactUrl } from './logger.ts';
 import { loadManifest } from './manifest.ts';
+import { buildMapping } from './mapping/index.ts';
 import type { LocalPipedrive } from './pipedrive/connections.ts';
 import type { Services } from './services.ts';
 import { StagingService } from './staging/staging.service.ts';
@@ -83,6 +85,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(requireTenant(deps.resolveTenant ?? defaultTenantResolver(deps)));
   api.use(sessionRoutes(config, deps.localPipedrive));
   api.use(stagingRoutes(config, new StagingService(db, stagingSettings(config))));
+  const mapping = buildMapping({ db, dataDir: config.dataDir, pipedrive: deps.services.pipedrive });
+  api.use(mappingRoutes({ db, clock: deps.services.clock, ...mapping }));
   api.use(notFound);
   app.use('/api', api);
 

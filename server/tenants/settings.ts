@@ -4,6 +4,16 @@ import { z } from 'zod';
 import type { BudgetPolicy } from '../pipedrive/token-budget.ts';
 import { dailyTokenBudget } from '../pipedrive/token-budget.ts';
 
+/** An IANA time zone name ("Europe/Copenhagen"), as Intl knows them. */
+export const timeZoneSchema = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone');
+
 export const companySettingsSchema = z
   .object({
     /** Pipedrive plan and seats set the daily token budget and the first burst limit. */
@@ -14,17 +24,7 @@ export const companySettingsSchema = z
     /** Share of the daily budget this app may use; the rest stays for the company's other integrations. */
     budgetShare: z.number().gt(0).max(1).default(0.8),
     /** Pipedrive resets the budget at midnight of its server's zone, which it does not publish. */
-    budgetResetTimeZone: z
-      .string()
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA time zone')
-      .default('UTC'),
+    budgetResetTimeZone: timeZoneSchema.default('UTC'),
     /** `visible_to` for records we create; null = the account's default visibility. */
     visibleTo: z.number().int().nullable().default(null),
     /** Existing Pipedrive persons matched by Actimo ID or email: merge into them, or always create. */

@@ -9,28 +9,10 @@ import type { StagingService } from '../../staging/staging.service.ts';
 import { ENTITIES } from '../../staging/vocabulary.ts';
 import { companyDataDir } from '../../tenants/company-files.ts';
 import { tenantOf } from '../middleware/tenant.ts';
+import { idParam, parse } from '../params.ts';
 import { receiveUpload } from '../upload.ts';
 
 const MAX_FILES_PER_UPLOAD = 100;
-
-function idParam(v: unknown, what: string): number {
-  const s = String(v);
-  if (!/^[1-9]\d{0,15}$/.test(s))
-    throw new ValidationError('invalid_id', `${what} must be a positive whole number.`);
-  return Number(s);
-}
-
-function parse<T>(schema: z.ZodType<T>, v: unknown): T {
-  const r = schema.safeParse(v);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    throw new ValidationError(
-      'invalid_request',
-      `${first?.path.join('.') || 'body'}: ${first?.message ?? 'invalid'}`,
-    );
-  }
-  return r.data;
-}
 
 const createBody = z.object({ name: z.string().max(255).optional() }).strict();
 const kindBody = z.object({ kind: z.string().min(1) }).strict();

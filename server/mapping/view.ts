@@ -1,0 +1,174 @@
+// What the map screen and the CLI show: every column with its field, destination, transform, confidence,
+// reason and flags; every destination with its sources; what blocks confirmation; and the gaps (columns
+// with no destination, destinations with no data). Pure.
+import type { ColumnProfile } from '../actimo/profile.ts';
+import type { ColumnSpec, DestinationSpec, MapDocument, MapSettings } from './document.ts';
+import { columnTransform } from './explain.ts';
+import { type Feed, feedsOf } from './feeds.ts';
+import { describeDestination } from './payload-describe.ts';
+import { type Blocker, blockersOf, columnFlags, type Flag } from './review.ts';
+import { targetOf } from './targets.ts';
+import { fedTargets } from './wanted.ts';
+
+export interface ColumnView extends ColumnSpec {
+  transform: string;
+  /** Where the column's values land, in words ("Person · Email", "not migrated", …). */
+  destination: string;
+  feeds: Feed[];
+  flags: Flag[];
+  profile: Pick<ColumnProfile, 'type' | 'nonEmpty' | 'nullRate' | 'distinct' | 'examples'> | null;
+}
+
+export interface DestinationView extends DestinationSpec {
+  label: string;
+  description: string;
+  hasData: boolean;
+  sources: Array<{ fileId: number; fileName: string; column: number; header: string }>;
+}
+
+export interface Gaps {
+  columnsWithoutDestination: Array<{
+    fileId: number;
+    fileName: string;
+    column: number;
+    header: string;
+    why: string;
+  }>;
+  destinationsWithoutData: Array<{ entity: string; field: string; label: string; destination: string }>;
+}
+
+export interface MapMeta {
+  migrationId: number;
+  version: number;
+  status: 'draft' | 'confirmed';
+  note: string | null;
+  createdAt: string;
+  confirmedBy: number | null;
+  confirmedAt: string | null;
+  provisionedAt: string | null;
+}
+
+export interface MapView extends MapMeta {
+  files: Array<{ fileId: number; name: string; kind: string; signature: string; columns: ColumnView[] }>;
+  destinations: DestinationView[];
+  settings: MapSettings;
+  blockers: Blocker[];
+  canConfirm: boolean;
+  gaps: Gaps;
+}
+
+function columnDestination(doc: MapDocument, feeds: Feed[]): string {
+  if (feeds.length === 0) return 'not migrated';
+  return feeds
+    .map((f) => {
+      if (f.fixed) return f.fixed;
+      const d = doc.destinations.find((x) => x.entity === f.entity && x.field === f.target);
+      const t = f.entity && f.target ? targetOf(f.entity, f.target) : undefined;
+      if (!d || !t) return 'not migrated';
+      return d.destination.kind === 'ignore'
+        ? `${t.label}: not migrated`
+        : `${t.label} → ${describeDestination(d.entity, d.destination)}`;
+    })
+    .join('; ');
+}
+
+export function gapsOf(doc: MapDocument): Gaps {
+  const columnsWithoutDestination: Gaps['columnsWithoutDestination'] = [];
+  for (const f of doc.files) {
+    for (const c of f.columns) {
+      const feeds = feedsOf(f.kind, c.field);
+      const why =
+        c.field === null
+          ? 'ignored'
+          : feeds.length === 0
+            ? `${c.field} is staged but nothing in Pipedrive holds it`
+            : feeds.every(
+                  (x) =>
+                    x.entity &&
+                    doc.destinations.find((d) => d.entity === x.entity && d.field === x.target)?.destination
+                      .kind === 'ignore',
+                )
+              ? 'its destination is set to "not migrated"'
+              : undefined;
+      if (why)
+        columnsWithoutDestination.push({
+          fileId: f.fileId,
+          fileName: f.name,
+          column: c.column,
+          header: c.header,
+          why,
+        });
+    }
+  }
+  const fed = fedTargets(doc);
+  const destinationsWithoutData = doc.destinations
+    .filter(
+      (d) => d.destination.kind !== 'ignore' && d.field !== 'owner' && !fed.has(`${d.entity}.${d.field}`),
+    )
+    .map((d) => ({
+      entity: d.entity,
+      field: d.field,
+      label: targetOf(d.entity, d.field)?.label ?? d.field,
+      destination: describeDestination(d.entity, d.destination),
+    }));
+  return { columnsWithoutDestination, destinationsWithoutData };
+}
+
+export function mapView(
+  meta: MapMeta,
+  doc: MapDocument,
+  profiles: ReadonlyMap<number, readonly ColumnProfile[]>,
+): MapView {
+  const fed = fedTargets(doc);
+  const files = doc.files.map((f) => ({
+    fileId: f.fileId,
+    name: f.name,
+    kind: f.kind,
+    signature: f.signature,
+    columns: f.columns.map((c): ColumnView => {
+      const p = profiles.get(f.fileId)?.find((x) => x.index === c.column);
+      const feeds = feedsOf(f.kind, c.field);
+      return {
+        ...c,
+        transform: columnTransform(c),
+        destination: c.field === null ? 'not migrated (ignored)' : columnDestination(doc, feeds),
+        feeds,
+        flags: columnFlags(doc, f, c, p),
+        profile: p
+          ? {
+              type: p.type,
+              nonEmpty: p.nonEmpty,
+              nullRate: p.nullRate,
+              distinct: p.distinct,
+              examples: p.examples,
+            }
+          : null,
+      };
+    }),
+  }));
+  const destinations = doc.destinations.map((d): DestinationView => {
+    const sources = doc.files.flatMap((f) =>
+      f.columns
+        .filter((c) => feedsOf(f.kind, c.field).some((x) => x.entity === d.entity && x.target === d.field))
+        .map((c) => ({ fileId: f.fileId, fileName: f.name, column: c.column, header: c.header })),
+    );
+    return {
+      ...d,
+      label: targetOf(d.entity, d.field)?.label ?? d.field,
+      description: describeDestination(d.entity, d.destination),
+      // The owner has no column: it is always the default owner.
+      hasData: fed.has(`${d.entity}.${d.field}`) || targetOf(d.entity, d.field)?.from.length === 0,
+      sources,
+    };
+  });
+  const blockers = blockersOf(doc, profiles);
+  return {
+    ...meta,
+    files,
+    destinations,
+    settings: doc.settings,
+    blockers,
+    canConfirm: blockers.length === 0 && meta.status === 'draft',
+    gaps: gapsOf(doc),
+  };
+}
