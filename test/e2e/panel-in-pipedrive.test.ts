@@ -13,6 +13,7 @@ import {
 } from './helpers/harness.ts';
 
 const hostUrl = inject('hostUrl');
+const panelUrl = inject('panelUrl');
 const browser = browserPerFile();
 
 beforeEach(async () => {
@@ -129,12 +130,19 @@ describe('the panel inside Pipedrive', () => {
   });
 
   it('opens any step by URL inside the frame', async () => {
-    const frame = await openInPipedrive('/migrations/42/sample');
+    const created = await fetch(`${panelUrl}/api/migrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Opened by URL' }),
+    });
+    const { id } = (await created.json()) as { id: number };
+    const frame = await openInPipedrive(`/migrations/${id}/sample`);
     expect(await frame.locator('h1').textContent()).toBe('Try a sample');
+    expect(await frame.locator('.screen__eyebrow').textContent()).toBe('Opened by URL');
     expect(await frame.locator('[aria-current="step"]').textContent()).toBe('4Sample');
     await frame.getByRole('link', { name: 'Report', exact: true }).click();
     await frame.getByRole('heading', { name: 'Read the report' }).waitFor();
-    expect(new URL(frame.url()).pathname).toBe('/migrations/42/report');
+    expect(new URL(frame.url()).pathname).toBe(`/migrations/${id}/report`);
     await screenshot(browser().page, '05-step-by-url');
   });
 
