@@ -7,6 +7,7 @@ import { MigrationsScreen } from './screens/MigrationsScreen.tsx';
 import { NotFoundScreen } from './screens/NotFoundScreen.tsx';
 import { RouteError } from './screens/RouteError.tsx';
 import { StepScreen } from './screens/StepScreen.tsx';
+import { UploadScreen } from './screens/upload/UploadScreen.tsx';
 
 export const routes: RouteObject[] = [
   {
@@ -21,6 +22,8 @@ export const routes: RouteObject[] = [
         element: <MigrationLayout />,
         children: [
           { index: true, element: <Navigate to="upload" replace /> },
+          { path: 'upload', element: <UploadScreen /> },
+          // Steps whose server API does not exist yet say so.
           { path: ':step', element: <StepScreen /> },
         ],
       },
