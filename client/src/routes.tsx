@@ -6,6 +6,7 @@ import { MigrationLayout } from './screens/MigrationLayout.tsx';
 import { MigrationsScreen } from './screens/MigrationsScreen.tsx';
 import { NotFoundScreen } from './screens/NotFoundScreen.tsx';
 import { RouteError } from './screens/RouteError.tsx';
+import { StagedRecordsScreen } from './screens/records/StagedRecordsScreen.tsx';
 import { StepScreen } from './screens/StepScreen.tsx';
 import { UploadScreen } from './screens/upload/UploadScreen.tsx';
 
@@ -23,6 +24,7 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <Navigate to="upload" replace /> },
           { path: 'upload', element: <UploadScreen /> },
+          { path: 'upload/records/:entity', element: <StagedRecordsScreen /> },
           // Steps whose server API does not exist yet say so.
           { path: ':step', element: <StepScreen /> },
         ],
