@@ -38,6 +38,9 @@ export class FakeUpload {
   onabort: (() => void) | null = null;
   onloadend: (() => void) | null = null;
 
+  /** The x-request-id the answer carries. */
+  requestId: string | null = null;
+
   constructor(private readonly sent: FakeUpload[]) {}
 
   open(method: string, url: string) {
@@ -48,7 +51,9 @@ export class FakeUpload {
     this.headers[name] = value;
   }
   getResponseHeader(name: string) {
-    return name.toLowerCase() === 'content-type' ? 'application/json' : null;
+    const lower = name.toLowerCase();
+    if (lower === 'content-type') return 'application/json';
+    return lower === 'x-request-id' ? this.requestId : null;
   }
   send(body: FormData) {
     this.body = body;
@@ -68,9 +73,17 @@ export class FakeUpload {
     this.upload.onprogress?.({ loaded, total, lengthComputable: true } as ProgressEvent);
   }
   respond(reply: Reply) {
-    this.status = reply.status ?? 200;
-    this.responseText = JSON.stringify(reply.body ?? null);
+    this.respondText(reply.status ?? 200, JSON.stringify(reply.body ?? null));
+  }
+  respondText(status: number, text: string) {
+    this.status = status;
+    this.responseText = text;
     this.onload?.();
+    this.onloadend?.();
+  }
+  /** The connection drops before an answer. */
+  fail() {
+    this.onerror?.();
     this.onloadend?.();
   }
 }

@@ -7,6 +7,7 @@ import type {
   StagedRecord,
   StagingSummary,
 } from '../api/migrations.ts';
+import { FakeApi } from './fake-api.ts';
 
 export const NO_COUNTS = { person: 0, organization: 0, membership: 0, metrics: 0, activity: 0, file: 0 };
 
@@ -14,25 +15,21 @@ export function emptySummary(): StagingSummary {
   return { counts: { ...NO_COUNTS }, issues: [] };
 }
 
+const MIGRATION = {
+  id: 7,
+  name: 'Spring move',
+  status: 'draft',
+  createdAt: '2026-11-24T09:30:00.000Z',
+  updatedAt: '2026-11-24T09:30:00.000Z',
+};
+
 export function migrationDetail(over: Partial<MigrationDetail> = {}): MigrationDetail {
-  return {
-    id: 7,
-    name: 'Spring move',
-    status: 'draft',
-    createdAt: '2026-11-24T09:30:00.000Z',
-    updatedAt: '2026-11-24T09:30:00.000Z',
-    summary: emptySummary(),
-    ...over,
-  };
+  return { ...MIGRATION, summary: emptySummary(), ...over };
 }
 
 export function overview(over: Partial<MigrationOverview> = {}): MigrationOverview {
   return {
-    id: 7,
-    name: 'Spring move',
-    status: 'draft',
-    createdAt: '2026-11-24T09:30:00.000Z',
-    updatedAt: '2026-11-24T09:30:00.000Z',
+    ...MIGRATION,
     fileCounts: { total: 0, staged: 0, kept: 0, failed: 0 },
     stagedCounts: { ...NO_COUNTS },
     issueCounts: { error: 0, warning: 0, info: 0 },
@@ -96,4 +93,13 @@ export function person(n: number, over: Partial<StagedRecord> = {}): StagedRecor
     issues: [],
     ...over,
   };
+}
+
+/** Migration 7 on a fake server whose answers follow `state`: tests change it as the server would. */
+export function stagingServer(files: SourceFile[] = [], detail: MigrationDetail = migrationDetail()) {
+  const state = { files, detail };
+  const api = new FakeApi()
+    .on('GET', '/api/migrations/7', () => ({ body: state.detail }))
+    .on('GET', '/api/migrations/7/files', () => ({ body: { files: state.files } }));
+  return { api, state };
 }

@@ -78,7 +78,7 @@ function Records({ entity }: { entity: string }) {
             <Link
               key={e}
               to={paths.records(id, e)}
-              className="segments__link"
+              className="shell__link segments__link"
               aria-current={e === entity ? 'page' : undefined}
             >
               {capitalised(countOf(e, migration.summary.counts[e] ?? 0))}

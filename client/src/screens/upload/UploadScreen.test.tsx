@@ -1,19 +1,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { MigrationDetail, SourceFile } from '../../api/migrations.ts';
 import { apiError, FakeApi, type Reply } from '../../testing/fake-api.ts';
 import { deferred, renderPanel } from '../../testing/render-panel.tsx';
-import { fileResult, migrationDetail, sourceFile } from '../../testing/staging-fixtures.ts';
-
-/** The server's state for migration 7, which tests change as the server would. */
-function server(files: SourceFile[] = [], detail: MigrationDetail = migrationDetail()) {
-  const state = { files, detail };
-  const api = new FakeApi()
-    .on('GET', '/api/migrations/7', () => ({ body: state.detail }))
-    .on('GET', '/api/migrations/7/files', () => ({ body: { files: state.files } }));
-  return { api, state };
-}
+import { fileResult, migrationDetail, sourceFile, stagingServer } from '../../testing/staging-fixtures.ts';
 
 const bytes = (name: string, size: number) => new File(['x'.repeat(size)], name);
 
@@ -66,7 +56,7 @@ describe('opening a migration', () => {
 
 describe('the upload step of an empty migration', () => {
   it('asks for files, shows nothing staged, and holds back the next step', async () => {
-    const { api } = server();
+    const { api } = stagingServer();
     await open(api);
     expect(screen.getByText('Spring move').className).toBe('screen__eyebrow');
     expect((await screen.findByRole('region', { name: 'No files yet' })).textContent).toBe(
@@ -103,7 +93,7 @@ describe('the upload step of an empty migration', () => {
 
 describe('uploading', () => {
   it('sends several files and a zip in one request, with the progress of each file', async () => {
-    const { api, state } = server();
+    const { api, state } = stagingServer();
     await open(api);
     await userEvent.upload(screen.getByLabelText('Actimo exports'), [
       bytes('users.csv', 300),
@@ -195,7 +185,7 @@ describe('uploading', () => {
   });
 
   it('shows each file’s reason when every file of an upload failed', async () => {
-    const { api } = server();
+    const { api } = stagingServer();
     await open(api);
     await userEvent.upload(screen.getByLabelText('Actimo exports'), [bytes('users-header-only.csv', 20)]);
     await waitFor(() => expect(api.uploads).toHaveLength(1));
@@ -228,7 +218,7 @@ describe('uploading', () => {
   });
 
   it('shows the server’s reason when it refuses the whole upload', async () => {
-    const { api } = server();
+    const { api } = stagingServer();
     await open(api);
     await userEvent.upload(screen.getByLabelText('Actimo exports'), [bytes('huge.zip', 50)]);
     await waitFor(() => expect(api.uploads).toHaveLength(1));
@@ -247,7 +237,7 @@ describe('uploading', () => {
   });
 
   it('cancels an upload on request, and sends files dropped meanwhile after it', async () => {
-    const { api } = server();
+    const { api } = stagingServer();
     await open(api);
     const input = screen.getByLabelText('Actimo exports');
     await userEvent.upload(input, [bytes('users.csv', 10)]);

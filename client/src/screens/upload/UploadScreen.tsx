@@ -8,7 +8,7 @@ import { FileDropzone } from '../../components/FileDropzone.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
 import { paths } from '../../paths.ts';
 import { useMigration } from '../migration-context.ts';
-import { STEP_TEXTS } from '../steps.ts';
+import { StepSection } from '../StepSection.tsx';
 import { FileCard } from './FileCard.tsx';
 import { StagedSummary } from './StagedSummary.tsx';
 import { UploadBatches } from './UploadBatches.tsx';
@@ -34,14 +34,9 @@ export function UploadScreen() {
   });
   const counts = migration.summary.counts;
   const mappable = (counts.person ?? 0) + (counts.organization ?? 0) > 0;
-  const text = STEP_TEXTS.upload;
 
   return (
-    <section className="step" aria-labelledby="step-title">
-      <h1 id="step-title" className="screen__title">
-        {text.title}
-      </h1>
-      <p className="screen__lead">{text.lead}</p>
+    <StepSection step="upload">
       <FileDropzone label="Actimo exports" hint={HINT} onFiles={queue.add} />
       <UploadBatches batches={queue.batches} onCancel={queue.cancel} onDismiss={queue.dismiss} />
       <section className="file-section" aria-labelledby="files-heading">
@@ -82,6 +77,6 @@ export function UploadScreen() {
           </>
         )}
       </div>
-    </section>
+    </StepSection>
   );
 }

@@ -3,18 +3,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { MigrationDetail, SourceFile } from '../../api/migrations.ts';
-import { apiError, FakeApi } from '../../testing/fake-api.ts';
+import { apiError } from '../../testing/fake-api.ts';
 import { renderPanel } from '../../testing/render-panel.tsx';
-import { migrationDetail, sourceFile } from '../../testing/staging-fixtures.ts';
-
-function server(files: SourceFile[], detail: MigrationDetail = migrationDetail()) {
-  const state = { files, detail };
-  const api = new FakeApi()
-    .on('GET', '/api/migrations/7', () => ({ body: state.detail }))
-    .on('GET', '/api/migrations/7/files', () => ({ body: { files: state.files } }));
-  return { api, state };
-}
+import { migrationDetail, sourceFile, stagingServer } from '../../testing/staging-fixtures.ts';
 
 async function card(name: string): Promise<HTMLElement> {
   return screen.findByRole('article', { name });
@@ -105,7 +96,7 @@ const attachment = sourceFile({
 
 describe('each recognised file', () => {
   it('shows its kind with confidence and evidence, how it was read, what was noticed and its issues', async () => {
-    const { api } = server([danishUsers]);
+    const { api } = stagingServer([danishUsers]);
     renderPanel('/migrations/7/upload', api);
     const users = await card('brugere.csv');
     expect(within(users).getByText('Read').className).toBe('badge badge--success');
@@ -143,7 +134,7 @@ describe('each recognised file', () => {
   });
 
   it('shows the sheet of a workbook, and asks to check a kind the server is unsure of', async () => {
-    const { api } = server([sheet, unknown]);
+    const { api } = stagingServer([sheet, unknown]);
     renderPanel('/migrations/7/upload', api);
     const workbook = await card('export.xlsx, sheet "Virksomheder"');
     expect(facts(workbook)).toEqual([
@@ -171,7 +162,7 @@ describe('each recognised file', () => {
   });
 
   it("shows a failed file with the server's reason and no kind to correct", async () => {
-    const { api } = server([failed]);
+    const { api } = stagingServer([failed]);
     renderPanel('/migrations/7/upload', api);
     const broken = await card('broken.csv');
     expect(within(broken).getByText('Failed').className).toBe('badge badge--danger');
@@ -185,7 +176,7 @@ describe('each recognised file', () => {
   });
 
   it('offers a kept file only the kinds a document can have', async () => {
-    const { api } = server([attachment]);
+    const { api } = stagingServer([attachment]);
     renderPanel('/migrations/7/upload', api);
     const pdf = await card('export.zip/files/contract-1.pdf');
     expect(pdf.querySelector('.file-card__brief')?.textContent).toBe('Attached file, kept as it is');
@@ -207,7 +198,7 @@ describe('each recognised file', () => {
 
 describe('correcting a kind', () => {
   it('sends the new kind, reads the files and the summary again, and says so', async () => {
-    const { api, state } = server([unknown]);
+    const { api, state } = stagingServer([unknown]);
     api.on('PATCH', '/api/migrations/7/files/3', (req) => {
       state.files = [{ ...unknown, kind: 'companies', kindConfidence: 1, kindOverridden: true }];
       state.detail = migrationDetail({ summary: { counts: { organization: 4 }, issues: [] } });
@@ -243,7 +234,7 @@ describe('correcting a kind', () => {
   });
 
   it("shows the server's reason when it refuses the kind", async () => {
-    const { api } = server([unknown]);
+    const { api } = stagingServer([unknown]);
     api.on(
       'PATCH',
       '/api/migrations/7/files/3',
@@ -268,7 +259,7 @@ describe('correcting a kind', () => {
 
 describe('what was staged', () => {
   it('counts records per entity with their issues, lists every reason, and leads to the records and the map', async () => {
-    const { api } = server(
+    const { api } = stagingServer(
       [danishUsers],
       migrationDetail({
         status: 'staged',
