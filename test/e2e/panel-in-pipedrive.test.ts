@@ -118,12 +118,15 @@ describe('the panel inside Pipedrive', () => {
       frame.evaluate(() => Math.ceil(document.querySelector('.panel-root')!.getBoundingClientRect().height));
     const frameHeight = () =>
       browser().page.evaluate(() => document.getElementById('panel')!.getBoundingClientRect().height);
-    await expect.poll(frameHeight).toBe(await contentHeight());
+    // The migrations list arrives after the screen: compare the two heights as they are at each try.
+    const gap = async () => (await frameHeight()) - (await contentHeight());
+    await frame.locator('.migration-list, .state--empty').first().waitFor();
+    await expect.poll(gap).toBe(0);
     const before = await contentHeight();
     // Going to a shorter screen shrinks the frame with it.
     await frame.getByRole('link', { name: 'Diagnostics' }).click();
     await frame.getByRole('heading', { name: 'Diagnostics' }).waitFor();
-    await expect.poll(frameHeight).toBe(await contentHeight());
+    await expect.poll(gap).toBe(0);
     expect(await contentHeight()).not.toBe(before);
     const heights = (await harnessState(browser().page)).heights;
     expect(heights.at(-1)).toBe(await contentHeight());

@@ -117,6 +117,8 @@ describe('creating a migration and uploading the exports', () => {
         'Readfiler.csv: Files list, 1 row.' +
         'Keptfiles/contract-0.pdf: Kept as an attached file.',
     ]);
+    // The files are loaded again once the upload is done.
+    await frame.getByRole('article', { name: 'brugere.csv', exact: true }).waitFor();
     expect(await facts(frame, 'brugere.csv')).toEqual([
       'Kind: Users',
       'Confidence: Sure (99%)',
@@ -162,6 +164,7 @@ describe('creating a migration and uploading the exports', () => {
       'pulse.csvCheckNot recognised, 2 rows: check its kind below.',
     );
     const card = frame.getByRole('article', { name: 'pulse.csv', exact: true });
+    await card.waitFor();
     expect(await card.locator('.file-card__head .badge').allTextContents()).toEqual([
       'Read',
       'Check the kind',

@@ -7,7 +7,8 @@ import { LinkButton } from '../components/Button.tsx';
 import { StepIndicator } from '../components/StepIndicator.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.tsx';
 import { paths, STEPS, stepOfPath } from '../paths.ts';
-import { MigrationContext, type MigrationState } from './migration-context.ts';
+import { MigrationContext, type MigrationState, UploadsContext } from './migration-context.ts';
+import { useUploadQueue } from './upload/useUploadQueue.ts';
 
 const ID = /^[1-9]\d{0,15}$/;
 
@@ -26,6 +27,10 @@ export function MigrationLayout() {
     () => (data ? { migration: data, refresh } : null),
     [data, refresh],
   );
+  // An upload changes the migration's summary; the next successful load shows it if this one fails.
+  const uploads = useUploadQueue(data?.id ?? 0, () => {
+    refresh().catch(() => {});
+  });
   return (
     <div className="screen">
       <p className="screen__eyebrow">{state ? state.migration.name : `Migration ${migrationId}`}</p>
@@ -44,7 +49,9 @@ export function MigrationLayout() {
         ))}
       {state && (
         <MigrationContext.Provider value={state}>
-          <Outlet />
+          <UploadsContext.Provider value={uploads}>
+            <Outlet />
+          </UploadsContext.Provider>
         </MigrationContext.Provider>
       )}
     </div>

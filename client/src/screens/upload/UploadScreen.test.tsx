@@ -1,9 +1,15 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { apiError, FakeApi, type Reply } from '../../testing/fake-api.ts';
 import { deferred, renderPanel } from '../../testing/render-panel.tsx';
-import { fileResult, migrationDetail, sourceFile, stagingServer } from '../../testing/staging-fixtures.ts';
+import {
+  emptySummary,
+  fileResult,
+  migrationDetail,
+  sourceFile,
+  stagingServer,
+} from '../../testing/staging-fixtures.ts';
 
 const bytes = (name: string, size: number) => new File(['x'.repeat(size)], name);
 
@@ -177,8 +183,8 @@ describe('uploading', () => {
     expect(api.requests()).toEqual([
       'GET /api/migrations/7',
       'GET /api/migrations/7/files',
-      'GET /api/migrations/7/files',
       'GET /api/migrations/7',
+      'GET /api/migrations/7/files',
     ]);
     await userEvent.click(within(batch).getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByRole('region', { name: 'Upload of 3 files' })).toBeNull();
@@ -256,5 +262,34 @@ describe('uploading', () => {
     await waitFor(() => expect(api.uploads).toHaveLength(2));
     expect(api.uploads[1]!.fileNames()).toEqual(['companies.csv']);
     expect(within(second).getByRole('status').textContent).toBe('Sending 1 file (10 B)…');
+  });
+
+  it('keeps sending while the admin looks at another screen of the migration, and stops when they leave it', async () => {
+    const { api } = stagingServer();
+    api.on('GET', '/api/migrations/7/staged/person', {
+      body: { offset: 0, limit: 200, total: 0, records: [] },
+    });
+    api.on('GET', '/api/migrations', { body: { migrations: [] } });
+    const router = renderPanel('/migrations/7/upload', api);
+    await screen.findByRole('heading', { level: 1, name: 'Upload your Actimo exports' });
+    const input = screen.getByLabelText('Actimo exports');
+    await userEvent.upload(input, [bytes('users.csv', 10)]);
+    await waitFor(() => expect(api.uploads).toHaveLength(1));
+    await act(() => router.navigate('/migrations/7/upload/records/person'));
+    await screen.findByRole('heading', { level: 1, name: 'Staged people' });
+    expect(api.uploads[0]!.aborted).toBe(false);
+    api.uploads[0]!.respond({
+      status: 201,
+      body: { migrationId: 7, summary: emptySummary(), files: [fileResult({ rows: 3 })] },
+    });
+    await act(() => router.navigate('/migrations/7/upload'));
+    const batch = await screen.findByRole('region', { name: 'Upload of users.csv' });
+    expect(within(batch).getByRole('status').textContent).toBe('Done: 1 read.');
+
+    await userEvent.upload(screen.getByLabelText('Actimo exports'), [bytes('companies.csv', 10)]);
+    await waitFor(() => expect(api.uploads).toHaveLength(2));
+    await act(() => router.navigate('/migrations'));
+    await screen.findByRole('heading', { level: 1, name: 'Migrations' });
+    expect(api.uploads[1]!.aborted).toBe(true);
   });
 });

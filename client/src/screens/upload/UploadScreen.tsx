@@ -1,18 +1,17 @@
 // Step 1: upload the Actimo exports, see what each file was recognised as, correct a kind, and see
 // what was staged, before going on to the field map.
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { listFiles } from '../../api/migrations.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Button, LinkButton } from '../../components/Button.tsx';
 import { FileDropzone } from '../../components/FileDropzone.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
 import { paths } from '../../paths.ts';
-import { useMigration } from '../migration-context.ts';
+import { useMigration, useUploads } from '../migration-context.ts';
 import { StepSection } from '../StepSection.tsx';
 import { FileCard } from './FileCard.tsx';
 import { StagedSummary } from './StagedSummary.tsx';
 import { UploadBatches } from './UploadBatches.tsx';
-import { useUploadQueue } from './useUploadQueue.ts';
 
 const HINT =
   'CSV or TXT exports (any delimiter, UTF-8, UTF-16 or Windows-1252), Excel workbooks, the workflows and ' +
@@ -23,15 +22,20 @@ export function UploadScreen() {
   const id = migration.id;
   const files = useApiQuery(`files:${id}`, (api, signal) => listFiles(api, id, signal));
   const refreshFiles = files.refresh;
-  // After an upload or a kind change, both the files and the migration's summary have changed.
+  // After a kind change, both the files and the migration's summary have changed.
   const refreshAll = useCallback(async () => {
     await Promise.all([refreshFiles(), refresh()]);
   }, [refreshFiles, refresh]);
-  const queue = useUploadQueue(id, () => {
-    refreshAll().catch(() => {
-      // The next successful load shows the current state; the upload's own result is already shown.
+  const queue = useUploads();
+  // After an upload the migration reloads its summary itself; the files are this screen's to reload.
+  const seen = useRef(queue.settled);
+  useEffect(() => {
+    if (queue.settled === seen.current) return;
+    seen.current = queue.settled;
+    refreshFiles().catch(() => {
+      // The upload's own result is on screen; the next successful load shows the files.
     });
-  });
+  }, [queue.settled, refreshFiles]);
   const counts = migration.summary.counts;
   const mappable = (counts.person ?? 0) + (counts.organization ?? 0) > 0;
 

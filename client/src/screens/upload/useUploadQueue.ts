@@ -26,12 +26,15 @@ export interface UploadQueue {
   cancel(id: number): void;
   dismiss(id: number): void;
   busy: boolean;
+  /** How many uploads have finished or failed so far: screens showing the files load them again on a change. */
+  settled: number;
 }
 
 /** `onSettled` runs after each upload that may have changed the migration (finished or failed). */
 export function useUploadQueue(migrationId: number, onSettled: () => void): UploadQueue {
   const api = useApi();
   const [batches, setBatches] = useState<Batch[]>([]);
+  const [settledCount, setSettled] = useState(0);
   const nextId = useRef(1);
   const controllers = useRef(new Map<number, AbortController>());
   // An effect may run twice for one render (React's StrictMode); a batch is only ever sent once.
@@ -61,6 +64,7 @@ export function useUploadQueue(migrationId: number, onSettled: () => void): Uplo
       .then(
         (result) => {
           update(next.id, { status: 'done', results: result.files, error: null });
+          setSettled((n) => n + 1);
           settled.current();
         },
         (error: unknown) => {
@@ -69,13 +73,14 @@ export function useUploadQueue(migrationId: number, onSettled: () => void): Uplo
             return;
           }
           update(next.id, { status: 'failed', error, results: fileResultsOf(error) });
+          setSettled((n) => n + 1);
           settled.current();
         },
       )
       .finally(() => controllers.current.delete(next.id));
   }, [api, migrationId, running, next, update]);
 
-  // Leaving the screen stops what is still being sent.
+  // Leaving the migration stops what is still being sent.
   useEffect(() => {
     const open = controllers.current;
     return () => {
@@ -108,5 +113,5 @@ export function useUploadQueue(migrationId: number, onSettled: () => void): Uplo
 
   const dismiss = useCallback((id: number) => setBatches((list) => list.filter((b) => b.id !== id)), []);
 
-  return { batches, add, cancel, dismiss, busy: running || next !== undefined };
+  return { batches, add, cancel, dismiss, busy: running || next !== undefined, settled: settledCount };
 }
