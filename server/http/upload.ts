@@ -39,6 +39,8 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
     req.resume();
     throw tooLarge(limits.maxBytes);
   }
+  // By position in the request: files finish writing in any order, but are staged (and answered) in
+  // the order they were sent, so the panel can tell which result is whose.
   const temps: Array<{ name: string; path: string; sha256: string; size: number }> = [];
   const pending: Array<Promise<void>> = [];
   let failed: Error | undefined;
@@ -79,10 +81,11 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
             fail(tooLarge(limits.maxBytes));
           }
         };
+        const position = pending.length;
         pending.push(
           writeTemp(limits.dataDir, stream, counted).then(
             (t) => {
-              temps.push({ name, ...t });
+              temps[position] = { name, ...t };
             },
             (err: Error) => fail(failed ?? err),
           ),
