@@ -61,6 +61,15 @@ describe('matchResults', () => {
     ]);
   });
 
+  it('still finds the file of a result answered out of order', () => {
+    const zipEntry = fileResult({ name: 'all.zip/companies.csv' });
+    const users = fileResult({ name: 'users.csv' });
+    expect(matchResults(['users.csv', 'all.zip'], [zipEntry, users])).toEqual({
+      perFile: [[users], [zipEntry]],
+      unmatched: [],
+    });
+  });
+
   it('does not take a result of another file whose name only starts the same', () => {
     const results = [fileResult({ name: 'users.csv.bak' })];
     expect(matchResults(['users.csv'], results)).toEqual({ perFile: [[]], unmatched: results });

@@ -32,7 +32,7 @@ function belongs(result: FileResult, uploaded: string): boolean {
  * The server answers with results in upload order, one per file, sheet or zip entry. Each uploaded
  * file takes the results that follow and carry its name: one for a plain file (or a whole-file
  * failure), else its sheets or entries until one repeats (the next upload of the same name starts
- * there). Anything left over is returned apart.
+ * there). Results out of that order go to the file of their name; any other is returned apart.
  */
 export function matchResults(
   names: readonly string[],
@@ -55,6 +55,11 @@ export function matchResults(
       if (r.name === name && r.sheetName === null) break;
     }
   });
-  unmatched.push(...results.slice(cursor));
+  // Out of order (a server that answers in another order): by name alone, else apart.
+  for (const r of results.slice(cursor)) {
+    const i = names.findIndex((n) => belongs(r, serverFileName(n)));
+    if (i >= 0) perFile[i]?.push(r);
+    else unmatched.push(r);
+  }
   return { perFile, unmatched };
 }
