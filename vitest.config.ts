@@ -30,6 +30,8 @@ export default defineConfig({
           include: ['client/src/**/*.test.tsx', 'client/src/**/*.test.ts'],
           environment: 'jsdom',
           setupFiles: ['client/src/test-setup.ts'],
+          // Times show in the viewer's zone; tests pin one so their expected texts hold anywhere.
+          env: { TZ: 'UTC' },
         },
       },
       {

@@ -6,6 +6,7 @@ import { App } from './App.tsx';
 import type { Launch } from './launch.ts';
 import { routes } from './routes.tsx';
 import { FakePipedrive } from './testing/fake-pipedrive.ts';
+import { migrationDetail } from './testing/staging-fixtures.ts';
 
 const standalone: Launch = { identifier: null, companyId: null, userId: null, theme: 'light', framed: false };
 const sandboxSession = { companyId: 1, userId: 1, mode: 'local', pipedriveTarget: 'sandbox' };
@@ -15,6 +16,14 @@ interface Seen {
   authorization: string | null;
 }
 
+/** The staging API of an empty migration 42, so the screens around the session have data. */
+const STAGING: Record<string, unknown> = {
+  '/api/migrations': { migrations: [] },
+  '/api/migrations/42': migrationDetail({ id: 42, name: 'Migration 42' }),
+  '/api/migrations/42/files': { files: [] },
+};
+
+/** Answers /api/session with the answers given in turn (the last one repeats), and the staging API. */
 function serve(...answers: Array<{ status: number; body: unknown; headers?: Record<string, string> }>) {
   const seen: Seen[] = [];
   vi.stubGlobal(
@@ -24,6 +33,11 @@ function serve(...answers: Array<{ status: number; body: unknown; headers?: Reco
         url,
         authorization: (init?.headers as Record<string, string> | undefined)?.Authorization ?? null,
       });
+      if (url in STAGING) {
+        return new Response(JSON.stringify(STAGING[url]), {
+          headers: { 'content-type': 'application/json' },
+        });
+      }
       const answer = answers.length > 1 ? answers.shift()! : answers[0]!;
       return new Response(JSON.stringify(answer.body), {
         status: answer.status,
@@ -56,7 +70,7 @@ describe('the panel', () => {
     );
     expect(screen.getByTestId('target').textContent).toBe('The local Pipedrive sandbox, not to Pipedrive');
     expect(screen.getByText('Local mode').className).toBe('badge badge--info');
-    expect(screen.getByRole('region', { name: 'No migrations to show' })).toBeTruthy();
+    expect(await screen.findByRole('region', { name: 'No migrations yet' })).toBeTruthy();
   });
 
   it('shows no sandbox banner for a Marketplace company', async () => {

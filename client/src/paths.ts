@@ -23,4 +23,15 @@ export const paths = {
   diagnostics: '/diagnostics',
   migration: (migrationId: string) => `/migrations/${encodeURIComponent(migrationId)}`,
   step: (migrationId: string, step: StepId) => `/migrations/${encodeURIComponent(migrationId)}/${step}`,
+  /** The staged records of one entity, optionally only those with an issue (of one code). */
+  records: (migrationId: string, entity: string, issue?: string | null) =>
+    `/migrations/${encodeURIComponent(migrationId)}/upload/records/${encodeURIComponent(entity)}${
+      issue ? `?issue=${encodeURIComponent(issue)}` : ''
+    }`,
 } as const;
+
+/** The step a migration URL is on: the first segment after the migration id. */
+export function stepOfPath(pathname: string): StepId | null {
+  const segment = /^\/migrations\/[^/]+\/([^/?#]+)/.exec(pathname)?.[1];
+  return isStepId(segment) ? segment : null;
+}

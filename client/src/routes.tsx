@@ -6,7 +6,9 @@ import { MigrationLayout } from './screens/MigrationLayout.tsx';
 import { MigrationsScreen } from './screens/MigrationsScreen.tsx';
 import { NotFoundScreen } from './screens/NotFoundScreen.tsx';
 import { RouteError } from './screens/RouteError.tsx';
+import { StagedRecordsScreen } from './screens/records/StagedRecordsScreen.tsx';
 import { StepScreen } from './screens/StepScreen.tsx';
+import { UploadScreen } from './screens/upload/UploadScreen.tsx';
 
 export const routes: RouteObject[] = [
   {
@@ -21,6 +23,9 @@ export const routes: RouteObject[] = [
         element: <MigrationLayout />,
         children: [
           { index: true, element: <Navigate to="upload" replace /> },
+          { path: 'upload', element: <UploadScreen /> },
+          { path: 'upload/records/:entity', element: <StagedRecordsScreen /> },
+          // Steps whose server API does not exist yet say so.
           { path: ':step', element: <StepScreen /> },
         ],
       },

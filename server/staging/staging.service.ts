@@ -8,6 +8,13 @@ import { companyDataDir } from '../tenants/company-files.ts';
 import { type ConsolidationSummary, consolidate, summarise } from './consolidate.service.ts';
 import { type FileResult, Ingest, type InputFile, type StagingSettings } from './ingest.service.ts';
 import {
+  emptyTotals,
+  type FileIssueCount,
+  issueCountsByFile,
+  type MigrationTotals,
+  migrationTotals,
+} from './overview.repository.ts';
+import {
   findMigration,
   findSourceFile,
   insertMigration,
@@ -25,6 +32,11 @@ export interface StageResult {
   files: FileResult[];
   summary: ConsolidationSummary;
 }
+
+export type MigrationOverview = Migration & MigrationTotals;
+
+/** A source file with the issues found in its rows. */
+export type SourceFileWithIssues = SourceFile & { issues: FileIssueCount[] };
 
 export class StagingService {
   constructor(
@@ -62,6 +74,13 @@ export class StagingService {
     return listMigrations(this.db, companyId);
   }
 
+  /** The company's migrations, newest first, each with its file, staged-record and issue totals. */
+  async overviews(companyId: number): Promise<MigrationOverview[]> {
+    const migrations = await listMigrations(this.db, companyId);
+    const totals = await migrationTotals(this.db, companyId);
+    return migrations.map((m) => ({ ...m, ...(totals.get(m.id) ?? emptyTotals()) }));
+  }
+
   /** Stages the inputs (each one's failure is reported in its result) and re-consolidates the migration. */
   async stage(
     companyId: number,
@@ -87,6 +106,13 @@ export class StagingService {
   async files(companyId: number, migrationId: number): Promise<SourceFile[]> {
     await this.migration(companyId, migrationId);
     return listSourceFiles(this.db, companyId, migrationId);
+  }
+
+  /** The migration's files, each with the issues whose offending value is in that file. */
+  async filesWithIssues(companyId: number, migrationId: number): Promise<SourceFileWithIssues[]> {
+    const files = await this.files(companyId, migrationId);
+    const issues = await issueCountsByFile(this.db, companyId, migrationId);
+    return files.map((f) => ({ ...f, issues: issues.get(f.id) ?? [] }));
   }
 
   /** The admin says what a file is: its column roles are proposed again for that kind and the migration re-consolidated. */

@@ -79,7 +79,9 @@ export default async function setup(project: TestProject) {
 
   const outer = express();
   outer.use(recordApiRequests(requests));
-  const config = { ...testConfig(), database: testDb.config };
+  // Uploads land in a folder of their own, not in the working tree's ./data.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'actimo-e2e-data-'));
+  const config = { ...testConfig({ DATA_DIR: dataDir }), database: testDb.config };
   const logger = createLogger('silent');
   outer.use(
     createApp({
@@ -102,5 +104,6 @@ export default async function setup(project: TestProject) {
     await close(host.server);
     await testDb.destroy();
     rmSync(outDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -13,6 +13,7 @@ import {
 } from './helpers/harness.ts';
 
 const hostUrl = inject('hostUrl');
+const panelUrl = inject('panelUrl');
 const browser = browserPerFile();
 
 beforeEach(async () => {
@@ -117,24 +118,34 @@ describe('the panel inside Pipedrive', () => {
       frame.evaluate(() => Math.ceil(document.querySelector('.panel-root')!.getBoundingClientRect().height));
     const frameHeight = () =>
       browser().page.evaluate(() => document.getElementById('panel')!.getBoundingClientRect().height);
-    await expect.poll(frameHeight).toBe(await contentHeight());
+    // The migrations list arrives after the screen: compare the two heights as they are at each try.
+    const gap = async () => (await frameHeight()) - (await contentHeight());
+    await frame.locator('.migration-list, .state--empty').first().waitFor();
+    await expect.poll(gap).toBe(0);
     const before = await contentHeight();
     // Going to a shorter screen shrinks the frame with it.
     await frame.getByRole('link', { name: 'Diagnostics' }).click();
     await frame.getByRole('heading', { name: 'Diagnostics' }).waitFor();
-    await expect.poll(frameHeight).toBe(await contentHeight());
+    await expect.poll(gap).toBe(0);
     expect(await contentHeight()).not.toBe(before);
     const heights = (await harnessState(browser().page)).heights;
     expect(heights.at(-1)).toBe(await contentHeight());
   });
 
   it('opens any step by URL inside the frame', async () => {
-    const frame = await openInPipedrive('/migrations/42/sample');
+    const created = await fetch(`${panelUrl}/api/migrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Opened by URL' }),
+    });
+    const { id } = (await created.json()) as { id: number };
+    const frame = await openInPipedrive(`/migrations/${id}/sample`);
     expect(await frame.locator('h1').textContent()).toBe('Try a sample');
+    expect(await frame.locator('.screen__eyebrow').textContent()).toBe('Opened by URL');
     expect(await frame.locator('[aria-current="step"]').textContent()).toBe('4Sample');
     await frame.getByRole('link', { name: 'Report', exact: true }).click();
     await frame.getByRole('heading', { name: 'Read the report' }).waitFor();
-    expect(new URL(frame.url()).pathname).toBe('/migrations/42/report');
+    expect(new URL(frame.url()).pathname).toBe(`/migrations/${id}/report`);
     await screenshot(browser().page, '05-step-by-url');
   });
 

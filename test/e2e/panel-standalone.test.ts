@@ -20,8 +20,11 @@ describe('the panel outside Pipedrive', () => {
     expect(await page.getByTestId('target').textContent()).toBe(
       'The local Pipedrive sandbox, not to Pipedrive',
     );
-    const requests = await panelRequests(hostUrl);
-    expect(requests).toEqual([{ method: 'GET', path: '/api/session', authorization: null }]);
+    await expect.poll(async () => (await panelRequests(hostUrl)).length).toBe(2);
+    expect(await panelRequests(hostUrl)).toEqual([
+      { method: 'GET', path: '/api/session', authorization: null },
+      { method: 'GET', path: '/api/migrations', authorization: null },
+    ]);
     await screenshot(page, '10-standalone-home');
   });
 

@@ -1,57 +1,31 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { FakeUpload } from '../testing/fake-api.ts';
 import { ApiClient } from './client.ts';
 import type { UploadProgress } from './upload.ts';
 
-/** Records what an upload sends and plays the server's part: progress, then an answer. */
-class FakeXhr {
+/** Records what an upload sends and plays the server's part: progress, then the next answer. */
+class FakeXhr extends FakeUpload {
   static sent: FakeXhr[] = [];
   static answers: Array<{ status: number; body: string } | 'network' | 'hang'> = [];
-  method = '';
-  url = '';
-  headers: Record<string, string> = {};
-  body: FormData | null = null;
-  status = 0;
-  responseText = '';
-  aborted = false;
-  upload: { onprogress: ((e: ProgressEvent) => void) | null } = { onprogress: null };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  onloadend: (() => void) | null = null;
 
-  open(method: string, url: string) {
-    this.method = method;
-    this.url = url;
+  constructor() {
+    super(FakeXhr.sent as FakeUpload[]);
+    this.requestId = 'up-1';
   }
-  setRequestHeader(name: string, value: string) {
-    this.headers[name] = value;
-  }
-  getResponseHeader(name: string) {
-    if (name === 'content-type') return 'application/json';
-    return name === 'x-request-id' ? 'up-1' : null;
-  }
-  abort() {
-    this.aborted = true;
-    this.onabort?.();
-    this.onloadend?.();
-  }
-  send(body: FormData) {
-    this.body = body;
-    FakeXhr.sent.push(this);
+
+  override send(body: FormData) {
+    super.send(body);
     const answer = FakeXhr.answers.shift() ?? { status: 200, body: '{"files":2}' };
     if (answer === 'hang') return;
     queueMicrotask(() => {
       if (answer === 'network') {
-        this.onerror?.();
-      } else {
-        this.upload.onprogress?.({ loaded: 50, total: 100, lengthComputable: true } as ProgressEvent);
-        this.upload.onprogress?.({ loaded: 100, total: 100, lengthComputable: true } as ProgressEvent);
-        this.status = answer.status;
-        this.responseText = answer.body;
-        this.onload?.();
+        this.fail();
+        return;
       }
-      this.onloadend?.();
+      this.progress(50, 100);
+      this.progress(100, 100);
+      this.respondText(answer.status, answer.body);
     });
   }
 }

@@ -2,6 +2,7 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockTableLayout } from '../testing/table-layout.ts';
 import { SearchField } from './fields.tsx';
 import { type Column, Table } from './Table.tsx';
 
@@ -23,20 +24,8 @@ const columns: Column<Person>[] = [
   { id: 'email', header: 'Email', cell: (p) => p.email },
 ];
 
-// jsdom has no layout: give the scroll area a size and make scrolling fire the scroll event.
 beforeEach(() => {
-  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(function (this: HTMLElement) {
-    return this.classList.contains('table__scroll') ? 400 : 0;
-  });
-  vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(800);
-  vi.spyOn(HTMLElement.prototype, 'scrollHeight', 'get').mockImplementation(function (this: HTMLElement) {
-    const body = this.querySelector<HTMLElement>('tbody');
-    return this.classList.contains('table__scroll') ? 40 + Number.parseFloat(body?.style.height || '0') : 0;
-  });
-  HTMLElement.prototype.scrollTo = function (this: HTMLElement, options?: ScrollToOptions | number) {
-    if (typeof options === 'object' && options.top !== undefined) this.scrollTop = options.top;
-    this.dispatchEvent(new Event('scroll'));
-  } as typeof HTMLElement.prototype.scrollTo;
+  mockTableLayout();
 });
 
 afterEach(() => {
@@ -138,6 +127,26 @@ describe('Table', () => {
     await userEvent.keyboard('ab{ArrowDown}');
     expect(document.activeElement).toBe(input);
     expect((input as HTMLInputElement).value).toBe('ab');
+  });
+
+  it('tells which rows it renders, as they change, so pages of rows can load on demand', async () => {
+    const onRangeChange = vi.fn();
+    render(
+      <Table
+        label="Persons"
+        rows={people}
+        columns={columns}
+        rowKey={(p) => p.id}
+        height={400}
+        onRangeChange={onRangeChange}
+      />,
+    );
+    // The 9 rows under the header in 400 px, plus 8 rows of overscan.
+    expect(onRangeChange).toHaveBeenLastCalledWith(0, 16);
+    await userEvent.tab();
+    await userEvent.keyboard('{End}');
+    const [first, last] = onRangeChange.mock.lastCall ?? [];
+    expect([first, last]).toEqual([99_982, 99_999]);
   });
 
   it('shows its empty state when there are no rows', () => {

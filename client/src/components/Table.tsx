@@ -2,7 +2,7 @@
 // is sticky inside the scroll area so it scrolls sideways with the cells. Rows are keyboard focusable
 // with one tab stop (roving tabindex): arrows, Page Up/Down, Home/End move; Enter activates.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, type ReactNode, useLayoutEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { formatCount } from './format.ts';
 
 export interface Column<Row> {
@@ -32,6 +32,11 @@ export interface TableProps<Row> {
   rowClassName?: (row: Row, index: number) => string | undefined;
   /** The live count under the toolbar; "1,234 rows" by default. */
   countLabel?: (count: number) => string;
+  /**
+   * Which rows are rendered (visible plus overscan), first and last index inclusive: a table whose rows
+   * come page by page from the server loads the pages in view.
+   */
+  onRangeChange?: (first: number, last: number) => void;
 }
 
 /** The row a navigation key moves to, or null for keys the table does not handle. */
@@ -68,6 +73,7 @@ export function Table<Row>({
   onRowActivate,
   rowClassName,
   countLabel = defaultCount,
+  onRangeChange,
 }: TableProps<Row>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
@@ -84,6 +90,17 @@ export function Table<Row>({
     overscan: 8,
     initialRect: { width: 0, height },
   });
+
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? -1;
+  const last = items.at(-1)?.index ?? -1;
+  const onRange = useRef(onRangeChange);
+  onRange.current = onRangeChange;
+  // Also after the rows change under the same window (a page arrived, a filter changed).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `rows` is a trigger, see above.
+  useEffect(() => {
+    if (first >= 0) onRange.current?.(first, last);
+  }, [first, last, rows]);
 
   // After a keyboard move the target row may only exist once the scroll has re-rendered the window.
   useLayoutEffect(() => {
@@ -151,7 +168,7 @@ export function Table<Row>({
             </tbody>
           ) : (
             <tbody className="table__body" style={{ height: virtualizer.getTotalSize() }}>
-              {virtualizer.getVirtualItems().map((item) => {
+              {items.map((item) => {
                 const row = rows[item.index] as Row;
                 const extra = rowClassName?.(row, item.index);
                 return (

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatRate, formatRemaining } from './format.ts';
+import { formatBytes, formatCount, formatDateTime, formatRate, formatRemaining } from './format.ts';
 import { RateMeter } from './rate.ts';
 
 describe('format', () => {
+  it('writes a moment with the month in words, in the viewer zone (UTC in tests)', () => {
+    expect(formatDateTime('2026-11-24T09:30:00.000Z')).toBe('24 Nov 2026, 09:30');
+    expect(formatDateTime('2026-03-01T23:05:59Z')).toBe('1 Mar 2026, 23:05');
+    expect(formatDateTime('not a date')).toBe('not a date');
+  });
+
   it('groups thousands', () => {
     expect(formatCount(100000)).toBe('100,000');
   });

@@ -36,3 +36,17 @@ export function formatRate(perSecond: number, unit: 'items' | 'bytes' = 'items')
   if (perSecond > 0 && perSecond < 1) return `${oneDecimal.format(perSecond * 60)} per minute`;
   return `${oneDecimal.format(perSecond)} per second`;
 }
+
+const dateTime = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** A moment in the viewer's time zone, with the month in words so day and month cannot be mixed up: "24 Nov 2026, 09:30". */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+}

@@ -24,7 +24,7 @@ const stagedQuery = z.object({
 });
 
 /** What the panel shows for a file (the stored path stays on the server). */
-function fileView(f: SourceFile) {
+function fileView<F extends SourceFile>(f: F): Omit<F, 'storedPath'> {
   const { storedPath: _hidden, ...rest } = f;
   return rest;
 }
@@ -38,7 +38,7 @@ export function stagingRoutes(config: Config, staging: StagingService): Router {
   });
 
   router.get('/migrations', async (_req, res) => {
-    res.json({ migrations: await staging.listMigrations(tenantOf(res).companyId) });
+    res.json({ migrations: await staging.overviews(tenantOf(res).companyId) });
   });
 
   router.get('/migrations/:id', async (req, res) => {
@@ -67,7 +67,8 @@ export function stagingRoutes(config: Config, staging: StagingService): Router {
   });
 
   router.get('/migrations/:id/files', async (req, res) => {
-    const files = await staging.files(tenantOf(res).companyId, idParam(req.params.id, 'migration id'));
+    const { companyId } = tenantOf(res);
+    const files = await staging.filesWithIssues(companyId, idParam(req.params.id, 'migration id'));
     res.json({ files: files.map(fileView) });
   });
 

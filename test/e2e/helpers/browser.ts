@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Frame, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { ROOT } from '../../helpers/spawn.ts';
 
@@ -56,6 +56,15 @@ export async function openBrowser(viewport = { width: 1280, height: 900 }): Prom
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * A screenshot of one part of the panel into test-results/e2e. Headless Chromium paints only the part of
+ * a tall iframe near the viewport, so long screens are shown part by part rather than as a full page.
+ */
+export async function screenshotOf(part: Locator, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await part.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
 
 /** The panel's frame inside the host harness. */
