@@ -80,6 +80,20 @@ export function createApp(deps: AppDeps): Express {
   }
   app.use(webhookRoutes(db, manifest.webhooks.path, () => deps.services.webhooks.nudge()));
 
+  app.use('/api', createApiRouter(deps));
+
+  app.use(deps.client ?? builtClient());
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}
+
+/**
+ * The panel's JSON API, mounted on /api: every route behind the caller's verified company. Its own
+ * function so the tenant-isolation test can list every route it serves.
+ */
+export function createApiRouter(deps: AppDeps): express.Router {
+  const { config, db } = deps;
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(requireTenant(deps.resolveTenant ?? defaultTenantResolver(deps)));
@@ -88,12 +102,7 @@ export function createApp(deps: AppDeps): Express {
   const mapping = buildMapping({ db, dataDir: config.dataDir, pipedrive: deps.services.pipedrive });
   api.use(mappingRoutes({ db, clock: deps.services.clock, ...mapping }));
   api.use(notFound);
-  app.use('/api', api);
-
-  app.use(deps.client ?? builtClient());
-  app.use(notFound);
-  app.use(errorHandler);
-  return app;
+  return api;
 }
 
 /** Local mode: the one local company. Marketplace mode: the verified iframe JWT of an installed company. */

@@ -2,6 +2,7 @@
 // authenticated data (a token copied to another company's row does not decrypt), and the key id in the
 // envelope so keys can be rotated: new values use the current key, old ones decrypt with the key they name.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { AppError } from '../errors.ts';
 
 export interface Keyring {
   current: { id: string; key: Buffer };
@@ -30,8 +31,16 @@ export function encryptToken(keys: Keyring, companyId: number, plaintext: string
   ].join('.');
 }
 
-export class TokenDecryptionError extends Error {
+/** A stored token that no configured key opens: the key was changed or removed too early (a 503, not a 500). */
+export class TokenDecryptionError extends AppError {
   override name = 'TokenDecryptionError';
+  constructor(reason: string) {
+    super(
+      'unavailable',
+      'stored_token_unreadable',
+      `A stored Pipedrive token cannot be decrypted: ${reason}. Was TOKEN_ENCRYPTION_KEY changed?`,
+    );
+  }
 }
 
 export function decryptToken(keys: Keyring, companyId: number, envelope: string): string {
