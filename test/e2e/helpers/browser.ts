@@ -39,7 +39,6 @@ export async function openBrowser(viewport = { width: 1280, height: 900 }): Prom
     const url = new URL(route.request().url());
     return url.hostname === '127.0.0.1' ? route.continue() : route.abort('blockedbyclient');
   });
-  // Fail in seconds, not Playwright's default 30, when something the test waits for never comes.
   // Generous: CI and development machines have two cores, shared with the integration suites running
   // alongside. Waits end as soon as the element appears, so this only matters when the machine is busy.
   context.setDefaultTimeout(30_000);
