@@ -11,6 +11,7 @@ import { securityHeaders } from './http/middleware/security-headers.ts';
 import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { mappingRoutes } from './http/routes/mapping.routes.ts';
+import { migrationRoutes } from './http/routes/migration.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { stagingRoutes } from './http/routes/staging.routes.ts';
@@ -101,6 +102,7 @@ export function createApiRouter(deps: AppDeps): express.Router {
   api.use(stagingRoutes(config, new StagingService(db, stagingSettings(config))));
   const mapping = buildMapping({ db, dataDir: config.dataDir, pipedrive: deps.services.pipedrive });
   api.use(mappingRoutes({ db, clock: deps.services.clock, ...mapping }));
+  api.use(migrationRoutes(deps.services.migration.service));
   api.use(notFound);
   return api;
 }

@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     ...(localPipedrive ? { localPipedrive } : {}),
   });
   services.webhooks.start();
+  // Picks up queued runs, and resumes runs a restart interrupted or the daily budget paused.
+  services.migration.worker.start();
 
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await services.webhooks.stop();
+      // A run in progress stops between batches; its lease lapses and the next start resumes it.
+      await services.migration.worker.stop({ drain: false });
       await runtime.close();
       logger.info('stopped');
       process.exit(0);

@@ -5,6 +5,9 @@ import type { Config } from './config.ts';
 import type { Knex } from './db.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { buildMapping } from './mapping/index.ts';
+import { MigrationService } from './migration/service.ts';
+import { MigrationWorker } from './migration/worker.ts';
 import { LimiterRegistry } from './pipedrive/client.ts';
 import {
   type ConnectionResolver,
@@ -25,6 +28,8 @@ export interface Services {
   /** Marketplace mode only. */
   installs: InstallationService | undefined;
   oauthApp: OAuthApp | undefined;
+  /** The migration engine: its use cases and the in-process worker that executes runs (started by the server). */
+  migration: { service: MigrationService; worker: MigrationWorker };
 }
 
 export interface ServiceOptions {
@@ -34,6 +39,25 @@ export interface ServiceOptions {
   /** Tests swap Pipedrive's token endpoint. */
   refreshTokens?: (app: OAuthApp, refreshToken: string) => Promise<PipedriveTokens>;
   webhookHandlers?: Partial<Record<string, EventHandler>>;
+}
+
+function migrationModule(
+  rt: { config: Config; db: Knex; logger: Logger },
+  clock: Clock,
+  pipedrive: PipedriveServices,
+) {
+  const mapping = buildMapping({ db: rt.db, dataDir: rt.config.dataDir, pipedrive });
+  let worker: MigrationWorker | undefined;
+  const service = new MigrationService({ db: rt.db, clock, pipedrive, mapping, kick: () => worker?.kick() });
+  worker = new MigrationWorker({
+    db: rt.db,
+    clock,
+    pipedrive,
+    mapping,
+    logger: rt.logger,
+    onProgress: (p) => service.events.publish(p),
+  });
+  return { service, worker };
 }
 
 export function buildServices(
@@ -69,12 +93,19 @@ export function buildServices(
       dataDir: rt.config.dataDir,
       ...(o.refreshTokens ? { refresh: o.refreshTokens } : {}),
     });
+    const pipedrive: PipedriveServices = {
+      db: rt.db,
+      clock,
+      limiters,
+      connections: (companyId) => installs.connection(companyId),
+    };
     return {
       clock,
       webhooks,
       installs,
       oauthApp,
-      pipedrive: { db: rt.db, clock, limiters, connections: (companyId) => installs.connection(companyId) },
+      pipedrive,
+      migration: migrationModule(rt, clock, pipedrive),
     };
   }
   const local =
@@ -91,11 +122,13 @@ export function buildServices(
           'No Pipedrive is configured: the local sandbox is not running',
         );
       };
+  const pipedrive: PipedriveServices = { db: rt.db, clock, limiters, connections };
   return {
     clock,
     webhooks,
     installs: undefined,
     oauthApp: undefined,
-    pipedrive: { db: rt.db, clock, limiters, connections },
+    pipedrive,
+    migration: migrationModule(rt, clock, pipedrive),
   };
 }
