@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import type { Knex } from './db.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { buildMapping } from './mapping/index.ts';
+import { buildMapping, type Mapping } from './mapping/index.ts';
 import { MigrationService } from './migration/service.ts';
 import { MigrationWorker } from './migration/worker.ts';
 import { LimiterRegistry } from './pipedrive/client.ts';
@@ -29,7 +29,7 @@ export interface Services {
   installs: InstallationService | undefined;
   oauthApp: OAuthApp | undefined;
   /** The migration engine: its use cases and the in-process worker that executes runs (started by the server). */
-  migration: { service: MigrationService; worker: MigrationWorker };
+  migration: { service: MigrationService; worker: MigrationWorker; mapping: Mapping };
 }
 
 export interface ServiceOptions {
@@ -57,7 +57,7 @@ function migrationModule(
     logger: rt.logger,
     onProgress: (p) => service.events.publish(p),
   });
-  return { service, worker };
+  return { service, worker, mapping };
 }
 
 export function buildServices(
