@@ -100,12 +100,24 @@ export const STEP_EQUIVALENTS: Record<StepType, Equivalent> = {
   },
 };
 
+const NO_SMS: Equivalent = {
+  pipedrive: null,
+  workaround:
+    'Pipedrive sends no SMS or push messages: send an email instead (action "Send email"), or use an SMS app from the Pipedrive Marketplace.',
+};
+
+/** What a step becomes in Pipedrive; a message by SMS or push has no equivalent, unlike one by email. */
+export function stepEquivalent(s: Step): Equivalent {
+  if (s.type === 'message' && s.channel && /sms|text|push|app/i.test(s.channel)) return NO_SMS;
+  return STEP_EQUIVALENTS[s.type];
+}
+
 /** Steps (branches included) that Pipedrive has no equivalent for. */
 export function stepsWithoutEquivalent(steps: readonly Step[]): number {
   return steps.reduce(
     (n, s) =>
       n +
-      (STEP_EQUIVALENTS[s.type].pipedrive ? 0 : 1) +
+      (stepEquivalent(s).pipedrive ? 0 : 1) +
       s.branches.reduce((m, b) => m + stepsWithoutEquivalent(b.steps), 0),
     0,
   );
@@ -152,7 +164,7 @@ function stepLines(steps: readonly Step[], indent: string, gaps: string[]): stri
       out.push(
         `${indent}${i + 1}. Step: Delay ${delayWords(s.delay.minutes)} (Actimo: ${md(s.delay.asWritten)})`,
       );
-    const eq = STEP_EQUIVALENTS[s.type];
+    const eq = stepEquivalent(s);
     const n = s.delay ? `${indent}   ` : `${indent}${i + 1}. `;
     if (eq.pipedrive) out.push(`${n}${eq.pipedrive} — Actimo: ${stepWhat(s)}`);
     else {

@@ -237,4 +237,49 @@ describe('the reference and the rebuild guide', () => {
       ),
     ).toBe(true);
   });
+
+  it('counts a message by SMS or push as having no equivalent (Pipedrive sends email only)', () => {
+    const flows = normaliseWorkflowDocument(
+      [
+        {
+          name: 'x',
+          steps: [
+            { type: 'send_message', channel: 'SMS' },
+            { type: 'send_message', channel: 'email' },
+          ],
+        },
+      ],
+      'w.json',
+    );
+    const r = workflowReference(
+      1,
+      [
+        {
+          fileId: 1,
+          name: 'w.json',
+          sha256: 'c',
+          bytes: Buffer.from(
+            JSON.stringify([
+              {
+                name: 'x',
+                steps: [
+                  { type: 'send_message', channel: 'SMS' },
+                  { type: 'send_message', channel: 'email' },
+                ],
+              },
+            ]),
+          ),
+        },
+      ],
+      new Date(0),
+    );
+    expect(flows[0]!.steps.map((s) => [s.type, s.channel])).toEqual([
+      ['message', 'SMS'],
+      ['message', 'email'],
+    ]);
+    expect(r.counts).toEqual({ flows: 1, steps: 2, withoutEquivalent: 1 });
+    expect(workflowGuide(r)).toContain(
+      '1. **No equivalent** — Actimo: send\\_message, via SMS. Workaround: Pipedrive sends no SMS or push messages: send an email instead (action "Send email"), or use an SMS app from the Pipedrive Marketplace.',
+    );
+  });
 });
