@@ -9,6 +9,7 @@ import { errorHandler, notFound } from './http/middleware/error-handler.ts';
 import { iframeJwtTenant } from './http/middleware/iframe-jwt.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
 import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts';
+import { artifactRoutes } from './http/routes/artifacts.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { mappingRoutes } from './http/routes/mapping.routes.ts';
 import { migrationRoutes } from './http/routes/migration.routes.ts';
@@ -20,6 +21,7 @@ import { type Logger, redactUrl } from './logger.ts';
 import { loadManifest } from './manifest.ts';
 import { buildMapping } from './mapping/index.ts';
 import type { LocalPipedrive } from './pipedrive/connections.ts';
+import { ArtifactsService } from './report/artifacts.service.ts';
 import type { Services } from './services.ts';
 import { StagingService } from './staging/staging.service.ts';
 import { localTenant } from './tenants/tenant-context.ts';
@@ -103,6 +105,7 @@ export function createApiRouter(deps: AppDeps): express.Router {
   const mapping = buildMapping({ db, dataDir: config.dataDir, pipedrive: deps.services.pipedrive });
   api.use(mappingRoutes({ db, clock: deps.services.clock, ...mapping }));
   api.use(migrationRoutes(deps.services.migration.service));
+  api.use(artifactRoutes(new ArtifactsService(db, deps.services.clock)));
   api.use(notFound);
   return api;
 }
