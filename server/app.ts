@@ -9,6 +9,7 @@ import { errorHandler, notFound } from './http/middleware/error-handler.ts';
 import { iframeJwtTenant } from './http/middleware/iframe-jwt.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
 import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts';
+import { deltaRoutes } from './http/routes/delta.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { mappingRoutes } from './http/routes/mapping.routes.ts';
 import { migrationRoutes } from './http/routes/migration.routes.ts';
@@ -103,6 +104,7 @@ export function createApiRouter(deps: AppDeps): express.Router {
   const mapping = buildMapping({ db, dataDir: config.dataDir, pipedrive: deps.services.pipedrive });
   api.use(mappingRoutes({ db, clock: deps.services.clock, ...mapping }));
   api.use(migrationRoutes(deps.services.migration.service));
+  api.use(deltaRoutes(db, deps.services.delta, deps.services.migration.delta));
   api.use(notFound);
   return api;
 }

@@ -2,6 +2,7 @@
 // benchmarks. Each area registers its commands; every command accepts --json.
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './cli/db.command.ts';
+import { registerDeltaCommands } from './cli/delta.command.ts';
 import { type CliIo, ExitWith, processIo, reportError } from './cli/io.ts';
 import { registerPlanCommands } from './cli/plan.command.ts';
 import { registerStageCommands } from './cli/stage.command.ts';
@@ -18,6 +19,7 @@ export function buildCli(io: CliIo): Command {
   registerDbCommands(program, io);
   registerStageCommands(program, io);
   registerPlanCommands(program, io);
+  registerDeltaCommands(program, io);
   return program;
 }
 
