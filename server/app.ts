@@ -10,6 +10,7 @@ import { iframeJwtTenant } from './http/middleware/iframe-jwt.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
 import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts';
 import { artifactRoutes } from './http/routes/artifacts.routes.ts';
+import { deltaRoutes } from './http/routes/delta.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { mappingRoutes } from './http/routes/mapping.routes.ts';
 import { migrationRoutes } from './http/routes/migration.routes.ts';
@@ -106,6 +107,7 @@ export function createApiRouter(deps: AppDeps): express.Router {
   api.use(mappingRoutes({ db, clock: deps.services.clock, ...mapping }));
   api.use(migrationRoutes(deps.services.migration.service));
   api.use(artifactRoutes(new ArtifactsService(db, deps.services.clock)));
+  api.use(deltaRoutes(db, deps.services.delta, deps.services.migration.delta));
   api.use(notFound);
   return api;
 }

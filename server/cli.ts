@@ -2,6 +2,7 @@
 // benchmarks. Each area registers its commands; every command accepts --json.
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './cli/db.command.ts';
+import { registerDeltaCommands } from './cli/delta.command.ts';
 import { type CliIo, ExitWith, processIo, reportError } from './cli/io.ts';
 import { registerMigrateCommands } from './cli/migrate.command.ts';
 import { registerPlanCommands } from './cli/plan.command.ts';
@@ -20,6 +21,7 @@ export function buildCli(io: CliIo): Command {
   registerStageCommands(program, io);
   registerPlanCommands(program, io);
   registerMigrateCommands(program, io);
+  registerDeltaCommands(program, io);
   return program;
 }
 

@@ -7,6 +7,8 @@
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.ts';
 import type { Knex } from '../db.ts';
+import { clearHumanFields } from '../delta/changes.repository.ts';
+import { type DeltaPolicy, diffRecord } from '../delta/diff.ts';
 import type { Logger } from '../logger.ts';
 import { type Mapping, type ResolvedMap, sameValue, type ValueType } from '../mapping/index.ts';
 import type { PipedriveClient } from '../pipedrive/client.ts';
@@ -109,6 +111,10 @@ interface Prepared {
   fingerprint: string;
   beforeImage: Record<string, unknown> | null;
   seq: number;
+  /** A delta update: what to record as written (the old body with the sent fields, held-back ones left out). */
+  writtenBody?: Record<string, unknown>;
+  /** A delta update under `overwrite`: human-changed fields this write overwrites. */
+  overwrites?: string[];
 }
 
 interface Answer {
@@ -429,7 +435,9 @@ class RunExecution {
         r.action !== 'skip' &&
         r.state !== 'pending' &&
         r.state !== 'unknown' &&
-        !(r.state === 'failed' && r.lastRunId === this.runRow.id),
+        !(r.state === 'failed' && r.lastRunId === this.runRow.id) &&
+        // A delta leaves alone what a human deleted in Pipedrive (it is reported, not re-created).
+        !(this.runRow.kind === 'delta' && r.deletedInPipedriveAt !== null),
     );
     const writes: Prepared[] = [];
     const ctx = this.refContext();
@@ -450,6 +458,7 @@ class RunExecution {
           r,
           built.body,
           built.trace.map((t) => ({ key: t.pipedriveKey, type: t.valueType, target: t.target })),
+          entity,
         );
       }
     } else {
@@ -467,6 +476,7 @@ class RunExecution {
             r,
             built.body,
             built.trace.map((t) => ({ key: t.pipedriveKey, type: t.valueType, target: t.target })),
+            entity,
           );
         } else {
           const content = noteContent(p, built.note, ctx);
@@ -488,6 +498,7 @@ class RunExecution {
     r: MigrationRecord,
     body: Record<string, unknown>,
     fields: WrittenField[],
+    entity?: EngineEntity,
   ): void {
     const fp = fingerprint(body);
     if (r.state === 'done' && r.fingerprint === fp) return;
@@ -495,6 +506,29 @@ class RunExecution {
     let send = body;
     if (op === 'update') {
       const strip = r.existedBefore ? EXISTING_STRIP : UPDATE_STRIP;
+      const written = (r.written as { body?: Record<string, unknown> } | null)?.body;
+      if (this.runRow.kind === 'delta' && entity !== 'note' && written) {
+        // Only the fields the newer export changed; fields a human changed are held back unless overwritten.
+        const policy: DeltaPolicy =
+          this.runRow.settings.deltaPolicy === 'overwrite' ? 'overwrite' : 'keep_pipedrive';
+        const d = diffRecord(written, body, fields, r.humanFields, policy, strip);
+        if (Object.keys(d.send).length === 0) return;
+        out.push({
+          record: r,
+          op,
+          body: d.send,
+          fields,
+          // With fields held back the record is not in step with the export: a later run looks again.
+          fingerprint: d.held.length > 0 ? fingerprint({ body, heldBack: d.held.map((c) => c.key) }) : fp,
+          beforeImage: null,
+          seq: 0,
+          writtenBody: d.written,
+          overwrites: r.humanFields.filter(
+            (k) => d.changed.some((c) => c.key === k) && !d.held.some((c) => c.key === k),
+          ),
+        });
+        return;
+      }
       send = Object.fromEntries(Object.entries(body).filter(([k]) => !strip.includes(k)));
     }
     out.push({ record: r, op, body: send, fields, fingerprint: fp, beforeImage: null, seq: 0 });
@@ -517,7 +551,10 @@ class RunExecution {
   /** The current values of the fields we are about to change on records that existed before us, 100 ids a read. */
   private async beforeImages(entity: EngineEntity, writes: Prepared[]): Promise<void> {
     if (entity === 'note') return;
-    const existing = writes.filter((w) => w.op === 'update' && w.record.existedBefore);
+    // Records that were there before us, and every record a delta updates (a human may have touched it).
+    const existing = writes.filter(
+      (w) => w.op === 'update' && (w.record.existedBefore || this.runRow.kind === 'delta'),
+    );
     for (let i = 0; i < existing.length; i += 100) {
       const batch = existing.slice(i, i + 100);
       const ids = batch.map((w) => w.record.pipedriveId!).join(',');
@@ -645,7 +682,7 @@ class RunExecution {
           state: 'done',
           pipedriveId: a.id ?? r.pipedriveId,
           fingerprint: a.w.fingerprint,
-          written: { body: a.w.body, fields: a.w.fields },
+          written: { body: a.w.writtenBody ?? a.w.body, fields: a.w.fields },
           updateTime: a.updateTime ?? null,
         });
       } else if (a.notSent) {
@@ -689,6 +726,9 @@ class RunExecution {
     await this.d.db.transaction(async (trx) => {
       await writeResults(trx, this.companyId, this.runRow.id, ledger, this.now);
       await updateRecords(trx, this.companyId, records, this.now);
+      for (const a of answers)
+        if (a.ok && a.w.overwrites?.length)
+          await clearHumanFields(trx, this.companyId, a.w.record.id, a.w.overwrites);
     });
   }
 

@@ -35,6 +35,9 @@ export async function migrationHarness(
     settings?: Partial<CompanySettings>;
     limits?: boolean;
     clock?: Clock;
+    /** Extra environment for the app (e.g. PUBLIC_URL, with `port`, so sandbox webhooks reach it). */
+    env?: Record<string, string>;
+    port?: number;
   },
 ): Promise<MigrationHarness> {
   const plan = o.plan ?? 'premium';
@@ -43,7 +46,8 @@ export async function migrationHarness(
     sb.sandbox.updateSettings({ limits: { burst: false, search: false, budget: false } });
   const data = mkdtempSync(path.join(os.tmpdir(), 'engine-'));
   const app = await startTestApp(engine, {
-    env: { DATA_DIR: data },
+    env: { DATA_DIR: data, ...o.env },
+    ...(o.port ? { port: o.port } : {}),
     services: {
       localPipedrive: { apiUrl: sb.url, apiToken: sb.apiToken, target: 'sandbox' },
       ...(o.clock ? { clock: o.clock } : {}),
