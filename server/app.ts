@@ -13,6 +13,7 @@ import { artifactRoutes } from './http/routes/artifacts.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { mappingRoutes } from './http/routes/mapping.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
+import { reportRoutes } from './http/routes/report.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { stagingRoutes } from './http/routes/staging.routes.ts';
 import { webhookRoutes } from './http/routes/webhooks.routes.ts';
@@ -21,6 +22,7 @@ import { loadManifest } from './manifest.ts';
 import { buildMapping } from './mapping/index.ts';
 import type { LocalPipedrive } from './pipedrive/connections.ts';
 import { ArtifactsService } from './report/artifacts.service.ts';
+import { ReportService } from './report/report.service.ts';
 import type { Services } from './services.ts';
 import { StagingService } from './staging/staging.service.ts';
 import { localTenant } from './tenants/tenant-context.ts';
@@ -103,7 +105,9 @@ export function createApiRouter(deps: AppDeps): express.Router {
   api.use(stagingRoutes(config, new StagingService(db, stagingSettings(config))));
   const mapping = buildMapping({ db, dataDir: config.dataDir, pipedrive: deps.services.pipedrive });
   api.use(mappingRoutes({ db, clock: deps.services.clock, ...mapping }));
-  api.use(artifactRoutes(new ArtifactsService(db, deps.services.clock)));
+  const artifacts = new ArtifactsService(db, deps.services.clock);
+  api.use(artifactRoutes(artifacts));
+  api.use(reportRoutes(new ReportService({ db, clock: deps.services.clock, maps: mapping.maps, artifacts })));
   api.use(notFound);
   return api;
 }

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './cli/db.command.ts';
 import { type CliIo, ExitWith, processIo, reportError } from './cli/io.ts';
 import { registerPlanCommands } from './cli/plan.command.ts';
+import { registerReportCommands } from './cli/report.command.ts';
 import { registerStageCommands } from './cli/stage.command.ts';
 
 export function buildCli(io: CliIo): Command {
@@ -18,6 +19,7 @@ export function buildCli(io: CliIo): Command {
   registerDbCommands(program, io);
   registerStageCommands(program, io);
   registerPlanCommands(program, io);
+  registerReportCommands(program, io);
   return program;
 }
 
