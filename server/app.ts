@@ -10,8 +10,10 @@ import { iframeJwtTenant } from './http/middleware/iframe-jwt.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
 import { requireTenant, type TenantResolver } from './http/middleware/tenant.ts';
 import { artifactRoutes } from './http/routes/artifacts.routes.ts';
+import { deltaRoutes } from './http/routes/delta.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { mappingRoutes } from './http/routes/mapping.routes.ts';
+import { migrationRoutes } from './http/routes/migration.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { reportRoutes } from './http/routes/report.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
@@ -105,9 +107,11 @@ export function createApiRouter(deps: AppDeps): express.Router {
   api.use(stagingRoutes(config, new StagingService(db, stagingSettings(config))));
   const mapping = buildMapping({ db, dataDir: config.dataDir, pipedrive: deps.services.pipedrive });
   api.use(mappingRoutes({ db, clock: deps.services.clock, ...mapping }));
+  api.use(migrationRoutes(deps.services.migration.service));
   const artifacts = new ArtifactsService(db, deps.services.clock);
   api.use(artifactRoutes(artifacts));
   api.use(reportRoutes(new ReportService({ db, clock: deps.services.clock, maps: mapping.maps, artifacts })));
+  api.use(deltaRoutes(db, deps.services.delta, deps.services.migration.delta));
   api.use(notFound);
   return api;
 }

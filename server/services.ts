@@ -3,8 +3,15 @@
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Knex } from './db.ts';
+import { ActimoDeltaService } from './delta/actimo-delta.service.ts';
+import { DeltaSync } from './delta/sync.service.ts';
+import { deltaWebhookHandlers } from './delta/webhook-handlers.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { loadManifest } from './manifest.ts';
+import { buildMapping, type Mapping } from './mapping/index.ts';
+import { MigrationService } from './migration/service.ts';
+import { MigrationWorker } from './migration/worker.ts';
 import { LimiterRegistry } from './pipedrive/client.ts';
 import {
   type ConnectionResolver,
@@ -16,6 +23,7 @@ import type { OAuthApp, PipedriveTokens } from './pipedrive/oauth.ts';
 import { InstallationService } from './tenants/installation.service.ts';
 import { LOCAL_COMPANY } from './tenants/tenant-context.ts';
 import { type EventHandler, WebhookProcessor } from './webhooks/processor.ts';
+import { parseEvents } from './webhooks/registration.ts';
 
 export interface Services {
   clock: Clock;
@@ -25,6 +33,15 @@ export interface Services {
   /** Marketplace mode only. */
   installs: InstallationService | undefined;
   oauthApp: OAuthApp | undefined;
+  /** The migration engine: its use cases and the in-process worker that executes runs (started by the server). */
+  migration: {
+    service: MigrationService;
+    worker: MigrationWorker;
+    mapping: Mapping;
+    delta: ActimoDeltaService;
+  };
+  /** After go-live: webhook registration and repair, the reconciliation sweep, webhook health. */
+  delta: DeltaSync;
 }
 
 export interface ServiceOptions {
@@ -33,7 +50,50 @@ export interface ServiceOptions {
   localPipedrive?: LocalPipedrive;
   /** Tests swap Pipedrive's token endpoint. */
   refreshTokens?: (app: OAuthApp, refreshToken: string) => Promise<PipedriveTokens>;
+  /** Replace the default handlers (delta sync's person and organization handlers) per entity. */
   webhookHandlers?: Partial<Record<string, EventHandler>>;
+}
+
+function migrationModule(
+  rt: { config: Config; db: Knex; logger: Logger },
+  clock: Clock,
+  pipedrive: PipedriveServices,
+  delta: DeltaSync,
+) {
+  const mapping = buildMapping({ db: rt.db, dataDir: rt.config.dataDir, pipedrive });
+  let worker: MigrationWorker | undefined;
+  const service = new MigrationService({ db: rt.db, clock, pipedrive, mapping, kick: () => worker?.kick() });
+  worker = new MigrationWorker({
+    db: rt.db,
+    clock,
+    pipedrive,
+    mapping,
+    logger: rt.logger,
+    onProgress: (p) => {
+      service.events.publish(p);
+      // A completed full run makes its migration live: our webhooks are registered then.
+      if (p.status === 'completed')
+        delta
+          .onRunCompleted(p.companyId, p.runId)
+          .catch((err: Error) =>
+            rt.logger.warn(
+              { err: err.message, companyId: p.companyId, migrationId: p.migrationId },
+              'could not register webhooks after the full run',
+            ),
+          );
+    },
+  });
+  const actimoDelta = new ActimoDeltaService({
+    db: rt.db,
+    clock,
+    dataDir: rt.config.dataDir,
+    pipedrive,
+    mapping,
+    migrations: service,
+    sync: delta,
+    kick: () => worker?.kick(),
+  });
+  return { service, worker, mapping, delta: actimoDelta };
 }
 
 export function buildServices(
@@ -46,8 +106,19 @@ export function buildServices(
     db: rt.db,
     clock,
     logger: rt.logger,
-    handlers: o.webhookHandlers ?? {},
+    handlers: { ...deltaWebhookHandlers(rt.db, clock), ...o.webhookHandlers },
   });
+  const manifest = loadManifest();
+  const deltaSync = (pipedrive: PipedriveServices) =>
+    new DeltaSync({
+      db: rt.db,
+      clock,
+      pipedrive,
+      logger: rt.logger,
+      subscriptionUrl: `${rt.config.publicUrl}${manifest.webhooks.path}`,
+      wanted: parseEvents(manifest.webhooks.events),
+      intervalMs: rt.config.deltaSyncIntervalMs,
+    });
   const p = rt.config.pipedrive;
   if (p.mode === 'marketplace') {
     const oauthApp: OAuthApp = {
@@ -69,12 +140,21 @@ export function buildServices(
       dataDir: rt.config.dataDir,
       ...(o.refreshTokens ? { refresh: o.refreshTokens } : {}),
     });
+    const pipedrive: PipedriveServices = {
+      db: rt.db,
+      clock,
+      limiters,
+      connections: (companyId) => installs.connection(companyId),
+    };
+    const delta = deltaSync(pipedrive);
     return {
       clock,
       webhooks,
       installs,
       oauthApp,
-      pipedrive: { db: rt.db, clock, limiters, connections: (companyId) => installs.connection(companyId) },
+      pipedrive,
+      migration: migrationModule(rt, clock, pipedrive, delta),
+      delta,
     };
   }
   const local =
@@ -91,11 +171,15 @@ export function buildServices(
           'No Pipedrive is configured: the local sandbox is not running',
         );
       };
+  const pipedrive: PipedriveServices = { db: rt.db, clock, limiters, connections };
+  const delta = deltaSync(pipedrive);
   return {
     clock,
     webhooks,
     installs: undefined,
     oauthApp: undefined,
-    pipedrive: { db: rt.db, clock, limiters, connections },
+    pipedrive,
+    migration: migrationModule(rt, clock, pipedrive, delta),
+    delta,
   };
 }

@@ -1,5 +1,5 @@
 // A clock that only moves when told: hours of rate-limit windows and daily resets run in milliseconds.
-import type { Clock } from '../../server/clock.ts';
+import { type Clock, systemClock } from '../../server/clock.ts';
 
 interface Timer {
   at: number;
@@ -63,5 +63,19 @@ export class FakeClock implements Clock {
 
   pendingTimers(): number {
     return this.timers.length;
+  }
+}
+
+/** Real time plus an offset that `advance` moves: sleeps are real, "tomorrow" is one call away. */
+export class ShiftedClock implements Clock {
+  private offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return systemClock.sleep(ms, signal);
+  }
+  advance(ms: number): void {
+    this.offset += ms;
   }
 }

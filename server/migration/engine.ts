@@ -1,0 +1,984 @@
+// The run engine (decision 0006). Organizations, then persons (with their organization), then their
+// notes. Per chunk: build payloads, skip what was already written with the same fingerprint, write the
+// intents (one statement), send through a pool as wide as the learned burst limit, then write the answers
+// in one transaction. A write whose outcome is unknown (timeout, dropped connection, 5xx on a create) is
+// resolved by looking the record up before anything is sent again. The daily-budget share pauses the run
+// with `resume_at`. Read-back verification compares every field written.
+import { hostname } from 'node:os';
+import type { Clock } from '../clock.ts';
+import type { Knex } from '../db.ts';
+import { clearHumanFields } from '../delta/changes.repository.ts';
+import { type DeltaPolicy, diffRecord } from '../delta/diff.ts';
+import type { Logger } from '../logger.ts';
+import { type Mapping, type ResolvedMap, sameValue, type ValueType } from '../mapping/index.ts';
+import type { PipedriveClient } from '../pipedrive/client.ts';
+import { openClient, type PipedriveServices } from '../pipedrive/connections.ts';
+import { isPipedriveError, type PipedriveApiError } from '../pipedrive/errors.ts';
+import type { TransportEvent } from '../pipedrive/transport.ts';
+import { readSettings } from '../tenants/settings.repository.ts';
+import { budgetPolicyOf, type CompanySettings } from '../tenants/settings.ts';
+import { loadOrganizations, loadPersons } from './inputs.ts';
+import {
+  acquireLease,
+  holderIsDeadHere,
+  leaseHolder,
+  processAlive,
+  releaseLease,
+  renewLease,
+  takeOverLease,
+} from './lease.ts';
+import {
+  type LedgerIntent,
+  type LedgerResult,
+  ledgerFor,
+  maxSeq,
+  openWrites,
+  writeIntents,
+  writeResults,
+} from './ledger.repository.ts';
+import {
+  fingerprint,
+  noteContent,
+  noteMarker,
+  organizationPayload,
+  personPayload,
+  type RefContext,
+} from './payloads.ts';
+import {
+  customValue,
+  listAllOrganizations,
+  listAllPersons,
+  listOwners,
+  type Owners,
+} from './pipedrive-index.ts';
+import { actimoCodes } from './plan.ts';
+import {
+  countRecords,
+  listRecords,
+  type MigrationRecord,
+  type RecordOutcome,
+  toRecord,
+  updateRecords,
+} from './records.repository.ts';
+import { getRun, type Run, updateRun } from './runs.repository.ts';
+import type { Counts, EngineEntity, RunStatus } from './types.ts';
+
+export interface EngineDeps {
+  db: Knex;
+  clock: Clock;
+  pipedrive: PipedriveServices;
+  mapping: Mapping;
+  logger?: Logger;
+  /** This worker's name in the lease. */
+  workerId: string;
+  leaseTtlMs?: number;
+  chunkSize?: number;
+  /** Widest pool, whatever the burst limit. */
+  maxConcurrency?: number;
+  transport?: Parameters<typeof openClient>[2] extends infer O
+    ? O extends { transport?: infer T }
+      ? T
+      : never
+    : never;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  companyId: number;
+  migrationId: number;
+  runId: number;
+  status: RunStatus;
+  phase: EngineEntity | 'verify' | null;
+  counts: Counts;
+  requests: number;
+  tokens: number;
+  writes: number;
+  resumeAt: number | null;
+}
+
+/** One field as written: where it is in the body and how sameValue compares it. */
+export interface WrittenField {
+  key: string;
+  type: ValueType;
+  target: string;
+}
+
+interface Prepared {
+  record: MigrationRecord;
+  op: 'create' | 'update';
+  body: Record<string, unknown>;
+  fields: WrittenField[];
+  fingerprint: string;
+  beforeImage: Record<string, unknown> | null;
+  seq: number;
+  /** A delta update: what to record as written (the old body with the sent fields, held-back ones left out). */
+  writtenBody?: Record<string, unknown>;
+  /** A delta update under `overwrite`: human-changed fields this write overwrites. */
+  overwrites?: string[];
+}
+
+interface Answer {
+  w: Prepared;
+  ok: boolean;
+  id?: number;
+  updateTime?: string | null;
+  unknown?: boolean;
+  notSent?: boolean;
+  error?: PipedriveApiError | Error;
+}
+
+class Paused extends Error {
+  constructor(readonly resumeAt: number) {
+    super('paused for the daily budget');
+  }
+}
+class Stopped extends Error {
+  constructor(readonly status: 'paused' | 'cancelled' | 'lost_lease') {
+    super(status);
+  }
+}
+
+const PHASES: readonly EngineEntity[] = ['organization', 'person', 'note'];
+const UPDATE_STRIP = ['add_time'];
+const EXISTING_STRIP = ['add_time', 'owner_id', 'visible_to'];
+
+/** Pipedrive's times as RFC 3339 UTC (v1 answers "YYYY-MM-DD HH:MM:SS"), so they order as text. */
+export function pipedriveTime(t: string | null | undefined): string | null {
+  if (!t) return null;
+  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t.replace(' ', 'T')}Z`);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function valueAt(obj: Record<string, unknown> | undefined | null, key: string): unknown {
+  if (!obj) return undefined;
+  if (key.startsWith('custom_fields.')) {
+    const cf = obj.custom_fields as Record<string, unknown> | null | undefined;
+    return cf?.[key.slice('custom_fields.'.length)];
+  }
+  return obj[key];
+}
+
+/** Runs one run of a migration to its end, a pause, or a stop; safe to call again after any crash. */
+export class MigrationEngine {
+  constructor(private readonly d: EngineDeps) {}
+
+  async execute(companyId: number, runId: number): Promise<RunStatus | 'busy'> {
+    const { db, clock } = this.d;
+    const ttl = this.d.leaseTtlMs ?? 30_000;
+    const run0 = await getRun(db, companyId, runId);
+    if (!run0) throw new Error(`run ${runId} not found`);
+    if (!['queued', 'running', 'paused'].includes(run0.status)) return run0.status;
+    if (run0.status === 'paused' && (run0.resumeAt === null || run0.resumeAt > clock.now())) return 'paused';
+    if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl))) {
+      const { owner } = await leaseHolder(db, companyId, run0.migrationId);
+      const dead = holderIsDeadHere(owner, hostname(), processAlive);
+      if (
+        !dead ||
+        !(await takeOverLease(db, companyId, run0.migrationId, owner!, this.d.workerId, clock.now(), ttl))
+      )
+        return 'busy';
+      this.d.logger?.info({ runId, from: owner }, 'took over the lease of a process that is gone');
+    }
+    const exec = new RunExecution(this.d, companyId, run0);
+    let beat = true;
+    let wake: () => void = () => undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const heartbeat = (async () => {
+      while (beat) {
+        await new Promise<void>((r) => {
+          wake = r;
+          timer = setTimeout(r, Math.max(50, ttl / 3));
+        });
+        if (!beat) break;
+        if (
+          !(await renewLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl).catch(
+            () => false,
+          ))
+        )
+          exec.leaseLost = true;
+      }
+    })();
+    try {
+      return await exec.run();
+    } finally {
+      beat = false;
+      clearTimeout(timer);
+      wake();
+      await heartbeat;
+      await releaseLease(db, companyId, run0.migrationId, this.d.workerId);
+    }
+  }
+}
+
+class RunExecution {
+  leaseLost = false;
+  private client!: PipedriveClient;
+  private closeClient: () => Promise<void> = async () => undefined;
+  private map!: ResolvedMap;
+  private settings!: CompanySettings;
+  private owners!: Owners;
+  private orgIds = new Map<string, number>();
+  private orgNames = new Map<string, string>();
+  private seq = 0;
+  private requests: number;
+  private tokens: number;
+  private writes: number;
+  private phase: Progress['phase'] = null;
+  private readonly migrationId: number;
+
+  constructor(
+    private readonly d: EngineDeps,
+    private readonly companyId: number,
+    private runRow: Run,
+  ) {
+    this.migrationId = runRow.migrationId;
+    this.requests = runRow.requests;
+    this.tokens = runRow.tokens;
+    this.writes = runRow.writes;
+  }
+
+  private get now(): number {
+    return this.d.clock.now();
+  }
+
+  async run(): Promise<RunStatus> {
+    const { db } = this.d;
+    await updateRun(
+      db,
+      this.companyId,
+      this.runRow.id,
+      { status: 'running', resumeAt: null, ...(this.runRow.startedAt ? {} : { startedAt: this.now }) },
+      this.now,
+    );
+    try {
+      this.settings = await readSettings(db, this.companyId);
+      this.map = await this.d.mapping.previews.resolvedMapFor(this.companyId, this.migrationId);
+      const opened = await openClient(this.d.pipedrive, this.companyId, {
+        budget: budgetPolicyOf(this.settings),
+        onEvent: (e) => this.count(e),
+        ...(this.d.transport ? { transport: this.d.transport } : {}),
+      });
+      this.client = opened.client;
+      this.closeClient = opened.close;
+      this.seq = await maxSeq(db, this.companyId, this.runRow.id);
+      this.owners = await listOwners(this.client);
+      await this.loadOrgIds();
+      await this.resolveOpen();
+      for (const entity of PHASES) {
+        this.phase = entity;
+        await this.phaseLoop(entity);
+        if (entity === 'organization') await this.loadOrgIds();
+      }
+      this.phase = 'verify';
+      await this.verify();
+      await this.finish('completed');
+      return 'completed';
+    } catch (err) {
+      if (err instanceof Paused) {
+        await this.finish('paused', { resumeAt: err.resumeAt });
+        return 'paused';
+      }
+      if (err instanceof Stopped) {
+        if (err.status === 'lost_lease') return 'running';
+        await this.finish(err.status);
+        return err.status;
+      }
+      const e = err as Error & { code?: string };
+      this.d.logger?.error({ err: e.message, runId: this.runRow.id }, 'migration run failed');
+      await this.finish('failed', { errorCode: e.code ?? 'engine_error', errorMessage: e.message });
+      return 'failed';
+    } finally {
+      await this.closeClient().catch(() => undefined);
+    }
+  }
+
+  private count(e: TransportEvent): void {
+    if (e.status === 429) return;
+    this.requests++;
+    this.tokens += e.tokens;
+  }
+
+  private async finish(
+    status: RunStatus,
+    extra: { resumeAt?: number; errorCode?: string; errorMessage?: string } = {},
+  ): Promise<void> {
+    const counts = await countRecords(this.d.db, this.companyId, this.migrationId);
+    const done = status === 'completed' || status === 'failed' || status === 'cancelled';
+    await updateRun(
+      this.d.db,
+      this.companyId,
+      this.runRow.id,
+      {
+        status,
+        requested: null,
+        counts,
+        requests: this.requests,
+        tokens: this.tokens,
+        writes: this.writes,
+        resumeAt: extra.resumeAt ?? null,
+        ...(done ? { finishedAt: this.now } : {}),
+        ...(extra.errorCode ? { errorCode: extra.errorCode, errorMessage: extra.errorMessage ?? null } : {}),
+      },
+      this.now,
+    );
+    this.emit(status, counts, extra.resumeAt ?? null);
+  }
+
+  private emit(status: RunStatus, counts: Counts, resumeAt: number | null): void {
+    this.d.onProgress?.({
+      companyId: this.companyId,
+      migrationId: this.migrationId,
+      runId: this.runRow.id,
+      status,
+      phase: this.phase,
+      counts,
+      requests: this.requests,
+      tokens: this.tokens,
+      writes: this.writes,
+      resumeAt,
+    });
+  }
+
+  /** Between chunks: the admin's pause or cancel, a lost lease, and the persisted progress. */
+  private async checkpoint(): Promise<void> {
+    const { db } = this.d;
+    if (this.leaseLost) throw new Stopped('lost_lease');
+    const counts = await countRecords(db, this.companyId, this.migrationId);
+    await updateRun(
+      db,
+      this.companyId,
+      this.runRow.id,
+      { counts, requests: this.requests, tokens: this.tokens, writes: this.writes },
+      this.now,
+    );
+    this.emit('running', counts, null);
+    const r = await getRun(db, this.companyId, this.runRow.id);
+    if (r?.requested === 'pause') throw new Stopped('paused');
+    if (r?.requested === 'cancel') throw new Stopped('cancelled');
+  }
+
+  private async loadOrgIds(): Promise<void> {
+    const orgs = await listRecords(this.d.db, this.companyId, this.migrationId, { entity: 'organization' });
+    this.orgIds = new Map(
+      orgs
+        .filter((o) => o.pipedriveId !== null && o.state === 'done')
+        .map((o) => [o.actimoKey, o.pipedriveId!]),
+    );
+    // Merged organizations link persons even before our update reached them.
+    for (const o of orgs)
+      if (o.action === 'merge' && o.pipedriveId !== null) this.orgIds.set(o.actimoKey, o.pipedriveId);
+    if (this.orgNames.size === 0) {
+      for (const [id, o] of await loadOrganizations(this.d.db, this.companyId, this.migrationId)) {
+        if (typeof o.values.name === 'string') this.orgNames.set(id, o.values.name);
+      }
+    }
+  }
+
+  private refContext(): RefContext {
+    return {
+      map: this.map,
+      owners: this.owners,
+      visibleTo: this.settings.visibleTo,
+      orgIdFor: (id) => this.orgIds.get(id),
+      orgNameOf: (id) => this.orgNames.get(id),
+    };
+  }
+
+  // ---- phases ----
+
+  private async phaseLoop(entity: EngineEntity): Promise<void> {
+    for (let round = 0; round < 6; round++) {
+      const sent = await this.phasePass(entity);
+      const open = await openWrites(this.d.db, this.companyId, this.migrationId);
+      if (open.length > 0) await this.resolveOpen();
+      else if (sent === 0 || round > 0) return;
+      if (sent === 0) return;
+    }
+  }
+
+  /** One pass over the entity's records; returns how many writes were sent. */
+  private async phasePass(entity: EngineEntity): Promise<number> {
+    const size = this.d.chunkSize ?? 250;
+    let afterId = 0;
+    let sent = 0;
+    let next = this.prepareChunk(entity, afterId, size);
+    for (;;) {
+      const chunk = await next;
+      if (!chunk) return sent;
+      afterId = chunk.lastId;
+      // The next chunk is read and built while this one is on the wire.
+      next = this.prepareChunk(entity, afterId, size);
+      if (chunk.writes.length > 0) {
+        await this.sendChunk(entity, chunk.writes);
+        sent += chunk.writes.length;
+      }
+      await next.catch(() => undefined);
+      await this.checkpoint();
+    }
+  }
+
+  private async prepareChunk(
+    entity: EngineEntity,
+    afterId: number,
+    size: number,
+  ): Promise<{ lastId: number; writes: Prepared[] } | null> {
+    const records = await listRecords(this.d.db, this.companyId, this.migrationId, {
+      entity,
+      afterId,
+      limit: size,
+      ...(this.runRow.kind === 'sample' ? { inSample: true } : {}),
+    });
+    if (records.length === 0) return null;
+    const lastId = records[records.length - 1]!.id;
+    const todo = records.filter(
+      (r) =>
+        r.action !== 'skip' &&
+        r.state !== 'pending' &&
+        r.state !== 'unknown' &&
+        !(r.state === 'failed' && r.lastRunId === this.runRow.id) &&
+        // A delta leaves alone what a human deleted in Pipedrive (it is reported, not re-created).
+        !(this.runRow.kind === 'delta' && r.deletedInPipedriveAt !== null),
+    );
+    const writes: Prepared[] = [];
+    const ctx = this.refContext();
+    if (entity === 'organization') {
+      const inputs = await loadOrganizations(
+        this.d.db,
+        this.companyId,
+        this.migrationId,
+        todo.map((r) => r.actimoKey),
+      );
+      for (const r of todo) {
+        const o = inputs.get(r.actimoKey);
+        if (!o) continue;
+        const built = organizationPayload(o, ctx);
+        if (built.skip) continue;
+        this.maybeWrite(
+          writes,
+          r,
+          built.body,
+          built.trace.map((t) => ({ key: t.pipedriveKey, type: t.valueType, target: t.target })),
+          entity,
+        );
+      }
+    } else {
+      const keys = todo.map((r) => (entity === 'person' ? r.actimoKey : r.personKey!)).filter(Boolean);
+      const inputs = await loadPersons(this.d.db, this.companyId, this.migrationId, keys);
+      const personIds = entity === 'note' ? await this.personIdsOf(keys) : new Map<string, number>();
+      for (const r of todo) {
+        const p = inputs.get(entity === 'person' ? r.actimoKey : r.personKey!);
+        if (!p) continue;
+        const built = personPayload(p, ctx);
+        if (entity === 'person') {
+          if (built.skip) continue;
+          this.maybeWrite(
+            writes,
+            r,
+            built.body,
+            built.trace.map((t) => ({ key: t.pipedriveKey, type: t.valueType, target: t.target })),
+            entity,
+          );
+        } else {
+          const content = noteContent(p, built.note, ctx);
+          const personId = personIds.get(r.personKey!);
+          if (!content || personId === undefined) continue;
+          this.maybeWrite(writes, r, { content, person_id: personId }, [
+            { key: 'content', type: 'text', target: 'note' },
+            { key: 'person_id', type: 'id', target: 'person' },
+          ]);
+        }
+      }
+    }
+    await this.beforeImages(entity, writes);
+    return { lastId, writes };
+  }
+
+  private maybeWrite(
+    out: Prepared[],
+    r: MigrationRecord,
+    body: Record<string, unknown>,
+    fields: WrittenField[],
+    entity?: EngineEntity,
+  ): void {
+    const fp = fingerprint(body);
+    if (r.state === 'done' && r.fingerprint === fp) return;
+    const op = r.pipedriveId !== null ? 'update' : 'create';
+    let send = body;
+    if (op === 'update') {
+      const strip = r.existedBefore ? EXISTING_STRIP : UPDATE_STRIP;
+      const written = (r.written as { body?: Record<string, unknown> } | null)?.body;
+      if (this.runRow.kind === 'delta' && entity !== 'note' && written) {
+        // Only the fields the newer export changed; fields a human changed are held back unless overwritten.
+        const policy: DeltaPolicy =
+          this.runRow.settings.deltaPolicy === 'overwrite' ? 'overwrite' : 'keep_pipedrive';
+        const d = diffRecord(written, body, fields, r.humanFields, policy, strip);
+        if (Object.keys(d.send).length === 0) return;
+        out.push({
+          record: r,
+          op,
+          body: d.send,
+          fields,
+          // With fields held back the record is not in step with the export: a later run looks again.
+          fingerprint: d.held.length > 0 ? fingerprint({ body, heldBack: d.held.map((c) => c.key) }) : fp,
+          beforeImage: null,
+          seq: 0,
+          writtenBody: d.written,
+          overwrites: r.humanFields.filter(
+            (k) => d.changed.some((c) => c.key === k) && !d.held.some((c) => c.key === k),
+          ),
+        });
+        return;
+      }
+      send = Object.fromEntries(Object.entries(body).filter(([k]) => !strip.includes(k)));
+    }
+    out.push({ record: r, op, body: send, fields, fingerprint: fp, beforeImage: null, seq: 0 });
+  }
+
+  private async personIdsOf(actimoKeys: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < actimoKeys.length; i += 500) {
+      const rows = await this.d
+        .db('migration_records')
+        .where({ company_id: this.companyId, migration_id: this.migrationId, entity: 'person' })
+        .whereIn('actimo_key', actimoKeys.slice(i, i + 500) as string[])
+        .whereNotNull('pipedrive_id')
+        .select('actimo_key', 'pipedrive_id');
+      for (const r of rows) out.set(String(r.actimo_key), Number(r.pipedrive_id));
+    }
+    return out;
+  }
+
+  /** The current values of the fields we are about to change on records that existed before us, 100 ids a read. */
+  private async beforeImages(entity: EngineEntity, writes: Prepared[]): Promise<void> {
+    if (entity === 'note') return;
+    // Records that were there before us, and every record a delta updates (a human may have touched it).
+    const existing = writes.filter(
+      (w) => w.op === 'update' && (w.record.existedBefore || this.runRow.kind === 'delta'),
+    );
+    for (let i = 0; i < existing.length; i += 100) {
+      const batch = existing.slice(i, i + 100);
+      const ids = batch.map((w) => w.record.pipedriveId!).join(',');
+      const res = (entity === 'person'
+        ? await this.client.persons.getPersons({ ids, limit: 500 })
+        : await this.client.organizations.getOrganizations({ ids, limit: 500 })) as unknown as {
+        data?: Array<Record<string, unknown>> | null;
+      };
+      const byId = new Map((res.data ?? []).map((r) => [Number(r.id), r]));
+      for (const w of batch) {
+        const cur = byId.get(w.record.pipedriveId!);
+        const image: Record<string, unknown> = {};
+        for (const k of Object.keys(w.body)) {
+          if (k === 'custom_fields') {
+            const cf = (cur?.custom_fields ?? {}) as Record<string, unknown>;
+            image.custom_fields = Object.fromEntries(
+              Object.keys(w.body.custom_fields as object).map((c) => [c, cf[c] ?? null]),
+            );
+          } else image[k] = cur?.[k] ?? null;
+        }
+        w.beforeImage = image;
+      }
+    }
+  }
+
+  private async sendChunk(entity: EngineEntity, writes: Prepared[]): Promise<void> {
+    const { db } = this.d;
+    for (const w of writes) w.seq = ++this.seq;
+    const intents: LedgerIntent[] = writes.map((w) => ({
+      recordId: w.record.id,
+      seq: w.seq,
+      op: w.op,
+      request: { body: w.body, fields: w.fields },
+      fingerprint: w.fingerprint,
+      beforeImage: w.beforeImage,
+    }));
+    await db.transaction(async (trx) => {
+      await writeIntents(trx, this.companyId, this.migrationId, this.runRow.id, intents, this.now);
+      for (let i = 0; i < writes.length; i += 500)
+        await trx('migration_records')
+          .where({ company_id: this.companyId, migration_id: this.migrationId })
+          .whereIn(
+            'id',
+            writes.slice(i, i + 500).map((w) => w.record.id),
+          )
+          .update({ state: 'pending', updated_at: this.now, last_run_id: this.runRow.id });
+    });
+    const answers = await this.pool(writes.map((w) => () => this.send(entity, w)));
+    await this.recordAnswers(answers);
+    const paused = answers.find((a) => a.notSent && isPipedriveError(a.error, 'budget_exhausted'));
+    if (paused) throw new Paused((paused.error as PipedriveApiError).info.resumeAt ?? this.now + 3_600_000);
+  }
+
+  private async pool<T>(tasks: Array<() => Promise<T>>): Promise<T[]> {
+    const out: T[] = new Array(tasks.length);
+    let i = 0;
+    const width = Math.max(
+      1,
+      Math.min(this.d.maxConcurrency ?? 64, this.client.limiter.capacity, tasks.length),
+    );
+    await Promise.all(
+      Array.from({ length: width }, async () => {
+        while (i < tasks.length) {
+          const k = i++;
+          out[k] = await tasks[k]!();
+        }
+      }),
+    );
+    return out;
+  }
+
+  private async send(entity: EngineEntity, w: Prepared): Promise<Answer> {
+    try {
+      const res = (await this.call(entity, w)) as {
+        data?: { id?: number; update_time?: string | null } | null;
+      };
+      const id = res.data?.id ?? w.record.pipedriveId ?? undefined;
+      return {
+        w,
+        ok: true,
+        ...(id !== undefined ? { id } : {}),
+        updateTime: pipedriveTime(res.data?.update_time),
+      };
+    } catch (err) {
+      if (isPipedriveError(err)) {
+        if (err.failure === 'budget_exhausted') return { w, ok: false, notSent: true, error: err };
+        return { w, ok: false, unknown: err.outcomeUnknown, error: err };
+      }
+      return { w, ok: false, unknown: true, error: err as Error };
+    }
+  }
+
+  private call(entity: EngineEntity, w: Prepared): Promise<unknown> {
+    const c = this.client;
+    const id = w.record.pipedriveId!;
+    if (entity === 'organization')
+      return w.op === 'create'
+        ? c.organizations.addOrganization({ AddOrganizationRequest: w.body as never })
+        : c.organizations.updateOrganization({ id, UpdateOrganizationRequest: w.body as never });
+    if (entity === 'person')
+      return w.op === 'create'
+        ? c.persons.addPerson({ AddPersonRequest: w.body as never })
+        : c.persons.updatePerson({ id, UpdatePersonRequest: w.body as never });
+    return w.op === 'create'
+      ? c.notes.addNote({ AddNoteRequest: w.body as never })
+      : c.notes.updateNote({ id, NoteRequest: { content: String(w.body.content) } as never });
+  }
+
+  private async recordAnswers(answers: Answer[]): Promise<void> {
+    const ledger: LedgerResult[] = [];
+    const records: RecordOutcome[] = [];
+    for (const a of answers) {
+      const r = a.w.record;
+      if (a.ok) {
+        this.writes++;
+        ledger.push({
+          seq: a.w.seq,
+          state: 'done',
+          responseId: a.id ?? null,
+          responseUpdateTime: a.updateTime ?? null,
+        });
+        records.push({
+          recordId: r.id,
+          runId: this.runRow.id,
+          state: 'done',
+          pipedriveId: a.id ?? r.pipedriveId,
+          fingerprint: a.w.fingerprint,
+          written: { body: a.w.writtenBody ?? a.w.body, fields: a.w.fields },
+          updateTime: a.updateTime ?? null,
+        });
+      } else if (a.notSent) {
+        // Refused before it was sent (the daily budget): nothing happened in Pipedrive.
+        ledger.push({
+          seq: a.w.seq,
+          state: 'failed',
+          errorCode: 'not_sent',
+          errorMessage: a.error?.message ?? null,
+        });
+        records.push({
+          recordId: r.id,
+          runId: this.runRow.id,
+          state: r.state === 'pending' ? 'planned' : r.state,
+        });
+      } else if (a.unknown) {
+        ledger.push({
+          seq: a.w.seq,
+          state: 'unknown',
+          errorCode: (a.error as { code?: string })?.code ?? 'unknown',
+          errorMessage: a.error?.message ?? null,
+        });
+        records.push({ recordId: r.id, runId: this.runRow.id, state: 'unknown' });
+      } else {
+        const code = (a.error as { code?: string })?.code ?? 'failed';
+        ledger.push({
+          seq: a.w.seq,
+          state: 'failed',
+          errorCode: code,
+          errorMessage: a.error?.message ?? null,
+        });
+        records.push({
+          recordId: r.id,
+          runId: this.runRow.id,
+          state: 'failed',
+          errorCode: code,
+          errorMessage: a.error?.message ?? null,
+        });
+      }
+    }
+    await this.d.db.transaction(async (trx) => {
+      await writeResults(trx, this.companyId, this.runRow.id, ledger, this.now);
+      await updateRecords(trx, this.companyId, records, this.now);
+      for (const a of answers)
+        if (a.ok && a.w.overwrites?.length)
+          await clearHumanFields(trx, this.companyId, a.w.record.id, a.w.overwrites);
+    });
+  }
+
+  // ---- unknown outcomes ----
+
+  /**
+   * Every write still `intent` (we crashed around it) or `unknown` (timeout, dropped connection) is
+   * looked up before anything is sent again: persons and organizations by their Actimo ID (one paged
+   * list), notes by their marker on the person. Found: done with that id. Not found: safe to send again.
+   */
+  private async resolveOpen(): Promise<void> {
+    const { db } = this.d;
+    const open = await openWrites(db, this.companyId, this.migrationId);
+    if (open.length === 0) return;
+    const recordIds = [...new Set(open.map((o) => o.recordId))];
+    const recs = new Map<number, MigrationRecord>();
+    for (let i = 0; i < recordIds.length; i += 500) {
+      const rows = await db('migration_records')
+        .where({ company_id: this.companyId, migration_id: this.migrationId })
+        .whereIn('id', recordIds.slice(i, i + 500));
+      for (const x of rows) {
+        const r = toRecord(x);
+        recs.set(r.id, r);
+      }
+    }
+    const codes = actimoCodes(this.map);
+    const since = await this.sinceForLookup();
+    const found = new Map<number, { id: number; updateTime: string | null }>();
+    const byEntity = (e: EngineEntity) =>
+      open.filter((o) => recs.get(o.recordId)?.entity === e && o.op === 'create');
+    for (const e of ['organization', 'person'] as const) {
+      const rows = byEntity(e);
+      if (rows.length === 0) continue;
+      const code = e === 'person' ? codes.person : codes.organization;
+      const listed =
+        e === 'person'
+          ? await listAllPersons(this.client, {
+              ...(code ? { customFields: code } : {}),
+              ...(since ? { updatedSince: since } : {}),
+            })
+          : await listAllOrganizations(this.client, {
+              ...(code ? { customFields: code } : {}),
+              ...(since ? { updatedSince: since } : {}),
+            });
+      const byActimo = new Map<string, { id: number; updateTime: string | null }>();
+      for (const l of listed) {
+        const a = customValue(l, code);
+        if (a)
+          byActimo.set(a, {
+            id: l.id,
+            updateTime: pipedriveTime((l as { update_time?: string | null }).update_time),
+          });
+      }
+      for (const o of rows) {
+        const hit = byActimo.get(recs.get(o.recordId)!.actimoKey);
+        if (hit) found.set(o.seq * 1e6 + o.runId, hit);
+      }
+    }
+    for (const o of byEntity('note')) {
+      const rec = recs.get(o.recordId)!;
+      const personId = (o.request as { body?: { person_id?: number } }).body?.person_id;
+      if (personId === undefined) continue;
+      const notes = (await this.client.notes.getNotes({ person_id: personId, limit: 500 })) as unknown as {
+        data?: Array<{ id: number; content?: string; update_time?: string | null }> | null;
+      };
+      const hit = (notes.data ?? []).find((n) => n.content?.includes(noteMarker(rec.actimoKey)));
+      if (hit) found.set(o.seq * 1e6 + o.runId, { id: hit.id, updateTime: pipedriveTime(hit.update_time) });
+    }
+    await db.transaction(async (trx) => {
+      for (const o of open) {
+        const rec = recs.get(o.recordId);
+        if (!rec) continue;
+        const hit = found.get(o.seq * 1e6 + o.runId);
+        const req = o.request as { body: Record<string, unknown>; fields: WrittenField[] };
+        await trx('ledger')
+          .where({ company_id: this.companyId, id: o.id })
+          .update(
+            hit
+              ? {
+                  state: 'done',
+                  response_id: hit.id,
+                  response_update_time: hit.updateTime,
+                  error_code: 'resolved_found',
+                  updated_at: this.now,
+                }
+              : {
+                  state: 'failed',
+                  error_code: o.op === 'create' ? 'resolved_not_applied' : 'resolved_resend',
+                  updated_at: this.now,
+                },
+          );
+        if (hit) {
+          this.writes++;
+          await updateRecords(
+            trx,
+            this.companyId,
+            [
+              {
+                recordId: rec.id,
+                runId: this.runRow.id,
+                state: 'done',
+                pipedriveId: hit.id,
+                fingerprint: o.fingerprint,
+                written: { body: req.body, fields: req.fields },
+                updateTime: hit.updateTime,
+              },
+            ],
+            this.now,
+          );
+        } else {
+          await updateRecords(
+            trx,
+            this.companyId,
+            [{ recordId: rec.id, runId: this.runRow.id, state: 'planned' }],
+            this.now,
+          );
+        }
+      }
+    });
+  }
+
+  /** Pipedrive's time of this migration's first write (minus a margin), for `updated_since` lookups. */
+  private async sinceForLookup(): Promise<string | undefined> {
+    const r = await this.d
+      .db('ledger')
+      .where({ company_id: this.companyId, migration_id: this.migrationId })
+      .whereNotNull('response_update_time')
+      .min({ t: 'response_update_time' })
+      .first();
+    const t = r?.t == null ? undefined : String(r.t);
+    if (!t) return undefined;
+    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t.replace(' ', 'T')}Z`);
+    if (Number.isNaN(ms)) return undefined;
+    return new Date(ms - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  // ---- verification ----
+
+  /**
+   * Reads back what this run wrote by paging the list endpoints (500 a page, updated since the run's
+   * first write) and compares every written field the way Pipedrive normalises it.
+   */
+  private async verify(): Promise<void> {
+    const { db } = this.d;
+    const since = await this.sinceForRun();
+    for (const entity of PHASES) {
+      const written = (
+        await ledgerFor(db, this.companyId, this.migrationId, { runId: this.runRow.id })
+      ).filter((l) => l.state === 'done');
+      const ids = new Set(written.map((l) => l.recordId));
+      if (ids.size === 0) continue;
+      const recs = (
+        await listRecords(db, this.companyId, this.migrationId, {
+          entity,
+          ...(this.runRow.kind === 'sample' ? { inSample: true } : {}),
+        })
+      ).filter((r) => ids.has(r.id) && r.state === 'done' && r.pipedriveId !== null);
+      if (recs.length === 0) continue;
+      const back = new Map<number, Record<string, unknown>>();
+      if (entity === 'note') {
+        for await (const n of this.noteListing(since)) back.set(Number(n.id), n);
+      } else {
+        const listed =
+          entity === 'person'
+            ? await listAllPersons(this.client, since ? { updatedSince: since } : {})
+            : await listAllOrganizations(this.client, since ? { updatedSince: since } : {});
+        for (const l of listed) back.set(l.id, l as unknown as Record<string, unknown>);
+      }
+      const mismatches: Array<Record<string, unknown>> = [];
+      const updates: Array<{
+        id: number;
+        verified: boolean;
+        count: number;
+        readBack: Record<string, unknown>;
+      }> = [];
+      for (const r of recs) {
+        const got = back.get(r.pipedriveId!);
+        const w = r.written as { body?: Record<string, unknown>; fields?: WrittenField[] } | null;
+        const readBack: Record<string, unknown> = {};
+        let count = 0;
+        for (const f of w?.fields ?? []) {
+          const sent = valueAt(w?.body, f.key);
+          if (sent === undefined) continue; // stripped from an update of a record that existed before
+          const rb = valueAt(got, f.key);
+          readBack[f.key] = rb ?? null;
+          if (!got || !sameValue(f.type, sent, rb)) {
+            count++;
+            mismatches.push({
+              company_id: this.companyId,
+              migration_id: this.migrationId,
+              record_id: r.id,
+              run_id: this.runRow.id,
+              field: f.key,
+              target: f.target,
+              sent: JSON.stringify(sent),
+              read_back: got ? JSON.stringify(rb ?? null) : null,
+              created_at: this.now,
+            });
+          }
+        }
+        updates.push({ id: r.id, verified: count === 0, count, readBack });
+      }
+      await db.transaction(async (trx) => {
+        for (let i = 0; i < recs.length; i += 500)
+          await trx('migration_mismatches')
+            .where({ company_id: this.companyId, migration_id: this.migrationId })
+            .whereIn(
+              'record_id',
+              recs.slice(i, i + 500).map((r) => r.id),
+            )
+            .delete();
+        for (let i = 0; i < mismatches.length; i += 50)
+          await trx('migration_mismatches').insert(mismatches.slice(i, i + 50));
+        for (const u of updates)
+          await trx('migration_records')
+            .where({ company_id: this.companyId, id: u.id })
+            .update({ verified: u.verified, mismatch_count: u.count, read_back: JSON.stringify(u.readBack) });
+      });
+    }
+  }
+
+  private async *noteListing(since: string | undefined): AsyncGenerator<Record<string, unknown>> {
+    let start = 0;
+    for (;;) {
+      const page = (await this.client.notes.getNotes({
+        start,
+        limit: 500,
+        ...(since ? { updated_since: since.replace('T', ' ').replace('Z', '') } : {}),
+      })) as unknown as {
+        data?: Array<Record<string, unknown>> | null;
+        additional_data?: { pagination?: { more_items_in_collection?: boolean; next_start?: number } } | null;
+      };
+      for (const n of page.data ?? []) yield n;
+      const p = page.additional_data?.pagination;
+      if (!p?.more_items_in_collection) return;
+      start = p.next_start ?? start + (page.data?.length ?? 0);
+    }
+  }
+
+  private async sinceForRun(): Promise<string | undefined> {
+    const r = await this.d
+      .db('ledger')
+      .where({ company_id: this.companyId, run_id: this.runRow.id })
+      .whereNotNull('response_update_time')
+      .min({ t: 'response_update_time' })
+      .first();
+    const t = r?.t == null ? undefined : String(r.t);
+    if (!t) return undefined;
+    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t.replace(' ', 'T')}Z`);
+    if (Number.isNaN(ms)) return undefined;
+    return new Date(ms - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+}
