@@ -6,6 +6,7 @@ import { registerDeltaCommands } from './cli/delta.command.ts';
 import { type CliIo, ExitWith, processIo, reportError } from './cli/io.ts';
 import { registerMigrateCommands } from './cli/migrate.command.ts';
 import { registerPlanCommands } from './cli/plan.command.ts';
+import { registerReportCommands } from './cli/report.command.ts';
 import { registerStageCommands } from './cli/stage.command.ts';
 
 export function buildCli(io: CliIo): Command {
@@ -22,6 +23,7 @@ export function buildCli(io: CliIo): Command {
   registerPlanCommands(program, io);
   registerMigrateCommands(program, io);
   registerDeltaCommands(program, io);
+  registerReportCommands(program, io);
   return program;
 }
 
