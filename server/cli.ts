@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './cli/db.command.ts';
 import { registerDeltaCommands } from './cli/delta.command.ts';
 import { type CliIo, ExitWith, processIo, reportError } from './cli/io.ts';
+import { registerMigrateCommands } from './cli/migrate.command.ts';
 import { registerPlanCommands } from './cli/plan.command.ts';
 import { registerStageCommands } from './cli/stage.command.ts';
 
@@ -19,6 +20,7 @@ export function buildCli(io: CliIo): Command {
   registerDbCommands(program, io);
   registerStageCommands(program, io);
   registerPlanCommands(program, io);
+  registerMigrateCommands(program, io);
   registerDeltaCommands(program, io);
   return program;
 }

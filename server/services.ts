@@ -9,7 +9,7 @@ import { deltaWebhookHandlers } from './delta/webhook-handlers.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { loadManifest } from './manifest.ts';
-import { buildMapping } from './mapping/index.ts';
+import { buildMapping, type Mapping } from './mapping/index.ts';
 import { MigrationService } from './migration/service.ts';
 import { MigrationWorker } from './migration/worker.ts';
 import { LimiterRegistry } from './pipedrive/client.ts';
@@ -34,7 +34,13 @@ export interface Services {
   installs: InstallationService | undefined;
   oauthApp: OAuthApp | undefined;
   /** The migration engine: its use cases and the in-process worker that executes runs (started by the server). */
-  migration: { service: MigrationService; worker: MigrationWorker; delta: ActimoDeltaService };
+  migration: {
+    service: MigrationService;
+    worker: MigrationWorker;
+    mapping: Mapping;
+    /** Delta from a newer Actimo export (preview, apply as a run of kind delta). */
+    delta: ActimoDeltaService;
+  };
   /** After go-live: webhook registration and repair, the reconciliation sweep, webhook health. */
   delta: DeltaSync;
 }
@@ -88,7 +94,7 @@ function migrationModule(
     sync: delta,
     kick: () => worker?.kick(),
   });
-  return { service, worker, delta: actimoDelta };
+  return { service, worker, mapping, delta: actimoDelta };
 }
 
 export function buildServices(

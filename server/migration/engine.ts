@@ -4,6 +4,7 @@
 // in one transaction. A write whose outcome is unknown (timeout, dropped connection, 5xx on a create) is
 // resolved by looking the record up before anything is sent again. The daily-budget share pauses the run
 // with `resume_at`. Read-back verification compares every field written.
+import { hostname } from 'node:os';
 import type { Clock } from '../clock.ts';
 import type { Knex } from '../db.ts';
 import { clearHumanFields } from '../delta/changes.repository.ts';
@@ -17,7 +18,15 @@ import type { TransportEvent } from '../pipedrive/transport.ts';
 import { readSettings } from '../tenants/settings.repository.ts';
 import { budgetPolicyOf, type CompanySettings } from '../tenants/settings.ts';
 import { loadOrganizations, loadPersons } from './inputs.ts';
-import { acquireLease, releaseLease, renewLease } from './lease.ts';
+import {
+  acquireLease,
+  holderIsDeadHere,
+  leaseHolder,
+  processAlive,
+  releaseLease,
+  renewLease,
+  takeOverLease,
+} from './lease.ts';
 import {
   type LedgerIntent,
   type LedgerResult,
@@ -160,8 +169,16 @@ export class MigrationEngine {
     if (!run0) throw new Error(`run ${runId} not found`);
     if (!['queued', 'running', 'paused'].includes(run0.status)) return run0.status;
     if (run0.status === 'paused' && (run0.resumeAt === null || run0.resumeAt > clock.now())) return 'paused';
-    if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl)))
-      return 'busy';
+    if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl))) {
+      const { owner } = await leaseHolder(db, companyId, run0.migrationId);
+      const dead = holderIsDeadHere(owner, hostname(), processAlive);
+      if (
+        !dead ||
+        !(await takeOverLease(db, companyId, run0.migrationId, owner!, this.d.workerId, clock.now(), ttl))
+      )
+        return 'busy';
+      this.d.logger?.info({ runId, from: owner }, 'took over the lease of a process that is gone');
+    }
     const exec = new RunExecution(this.d, companyId, run0);
     let beat = true;
     let wake: () => void = () => undefined;

@@ -95,6 +95,11 @@ const ROUTES: Record<string, Probe> = {
   'GET /migrations/:id/delta/changes': { scoped: true },
   'POST /migrations/:id/delta/preview': { scoped: true, body: () => ({ policy: 'keep_pipedrive' }) },
   'POST /migrations/:id/delta/apply': { scoped: true, body: () => ({ policy: 'overwrite' }) },
+  'GET /migrations/:id/artifacts': { scoped: true },
+  'GET /migrations/:id/artifacts/workflows.json': { scoped: true },
+  'GET /migrations/:id/artifacts/workflows.md': { scoped: true },
+  'GET /migrations/:id/artifacts/integrations.json': { scoped: true },
+  'GET /migrations/:id/artifacts/integrations.md': { scoped: true },
   'GET /mapping-profiles': { scoped: false },
   'GET /mapping-profiles/:profileId': { scoped: true },
   'POST /mapping-profiles': { scoped: false, body: () => ({ version: 1, name: 'imported by B', map: {} }) },
@@ -206,10 +211,13 @@ describe.each(ENGINES)('tenant isolation on %s', (engine) => {
       .post('/api/migrations')
       .set('Authorization', bearer(A))
       .send({ name: 'A’s migration' });
+    // With the workflows and integrations exports, so A's rebuild artifacts exist.
     const up = await t.http
       .post(`/api/migrations/${m.body.id}/files`)
       .set('Authorization', bearer(A))
-      .attach('file', FIXTURE, 'users.csv');
+      .attach('file', FIXTURE, 'users.csv')
+      .attach('file', path.resolve('test/fixtures/documents/workflows-onboarding.json'), 'workflows.json')
+      .attach('file', path.resolve('test/fixtures/documents/integrations-hris.json'), 'integrations.json');
     const map = await t.http.get(`/api/migrations/${m.body.id}/map`).set('Authorization', bearer(A));
     const profile = await t.http
       .post(`/api/migrations/${m.body.id}/map/profiles`)
