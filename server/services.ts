@@ -38,6 +38,7 @@ export interface Services {
     service: MigrationService;
     worker: MigrationWorker;
     mapping: Mapping;
+    /** Delta from a newer Actimo export (preview, apply as a run of kind delta). */
     delta: ActimoDeltaService;
   };
   /** After go-live: webhook registration and repair, the reconciliation sweep, webhook health. */
