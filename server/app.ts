@@ -13,6 +13,7 @@ import { healthRoutes } from './http/routes/health.routes.ts';
 import { mappingRoutes } from './http/routes/mapping.routes.ts';
 import { migrationRoutes } from './http/routes/migration.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
+import { rollbackRoutes } from './http/routes/rollback.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { stagingRoutes } from './http/routes/staging.routes.ts';
 import { webhookRoutes } from './http/routes/webhooks.routes.ts';
@@ -103,6 +104,7 @@ export function createApiRouter(deps: AppDeps): express.Router {
   const mapping = buildMapping({ db, dataDir: config.dataDir, pipedrive: deps.services.pipedrive });
   api.use(mappingRoutes({ db, clock: deps.services.clock, ...mapping }));
   api.use(migrationRoutes(deps.services.migration.service));
+  api.use(rollbackRoutes(deps.services.rollback));
   api.use(notFound);
   return api;
 }

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './cli/db.command.ts';
 import { type CliIo, ExitWith, processIo, reportError } from './cli/io.ts';
 import { registerPlanCommands } from './cli/plan.command.ts';
+import { registerRollbackCommands } from './cli/rollback.command.ts';
 import { registerStageCommands } from './cli/stage.command.ts';
 
 export function buildCli(io: CliIo): Command {
@@ -17,6 +18,7 @@ export function buildCli(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerDbCommands(program, io);
   registerStageCommands(program, io);
+  registerRollbackCommands(program, io);
   registerPlanCommands(program, io);
   return program;
 }

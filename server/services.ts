@@ -16,11 +16,14 @@ import {
   type PipedriveServices,
 } from './pipedrive/connections.ts';
 import type { OAuthApp, PipedriveTokens } from './pipedrive/oauth.ts';
+import { RollbackService } from './rollback/service.ts';
 import { InstallationService } from './tenants/installation.service.ts';
 import { LOCAL_COMPANY } from './tenants/tenant-context.ts';
 import { type EventHandler, WebhookProcessor } from './webhooks/processor.ts';
 
 export interface Services {
+  /** Rollback of a migration or run, and the audit log (runs are executed by the migration worker). */
+  rollback: RollbackService;
   clock: Clock;
   /** Works through received webhook events; handlers are added by the parts that own the records. */
   webhooks: WebhookProcessor;
@@ -58,6 +61,15 @@ function migrationModule(
     onProgress: (p) => service.events.publish(p),
   });
   return { service, worker };
+}
+
+function rollbackModule(
+  rt: { db: Knex },
+  clock: Clock,
+  pipedrive: PipedriveServices,
+  worker: MigrationWorker,
+): RollbackService {
+  return new RollbackService({ db: rt.db, clock, pipedrive, kick: () => worker.kick() });
 }
 
 export function buildServices(
@@ -99,13 +111,15 @@ export function buildServices(
       limiters,
       connections: (companyId) => installs.connection(companyId),
     };
+    const migration = migrationModule(rt, clock, pipedrive);
     return {
+      rollback: rollbackModule(rt, clock, pipedrive, migration.worker),
       clock,
       webhooks,
       installs,
       oauthApp,
       pipedrive,
-      migration: migrationModule(rt, clock, pipedrive),
+      migration,
     };
   }
   const local =
@@ -123,12 +137,14 @@ export function buildServices(
         );
       };
   const pipedrive: PipedriveServices = { db: rt.db, clock, limiters, connections };
+  const migration = migrationModule(rt, clock, pipedrive);
   return {
+    rollback: rollbackModule(rt, clock, pipedrive, migration.worker),
     clock,
     webhooks,
     installs: undefined,
     oauthApp: undefined,
     pipedrive,
-    migration: migrationModule(rt, clock, pipedrive),
+    migration,
   };
 }

@@ -3,6 +3,7 @@
 // one migration at once). Started by the server; `kick()` wakes it when a run is queued.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
+import { RollbackEngine } from '../rollback/engine.ts';
 import { type EngineDeps, MigrationEngine } from './engine.ts';
 import { runnableRuns } from './runs.repository.ts';
 
@@ -14,6 +15,8 @@ export interface WorkerOptions extends Omit<EngineDeps, 'workerId'> {
 export class MigrationWorker {
   readonly workerId = `w-${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly engine: MigrationEngine;
+  /** Rollback runs (kind `rollback`) go to the rollback engine, every other run to the migration engine. */
+  private readonly rollback: RollbackEngine;
   private readonly active = new Map<number, Promise<unknown>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
@@ -21,6 +24,7 @@ export class MigrationWorker {
 
   constructor(private readonly o: WorkerOptions) {
     this.engine = new MigrationEngine({ ...o, workerId: this.workerId });
+    this.rollback = new RollbackEngine({ ...o, workerId: this.workerId });
   }
 
   start(): void {
@@ -41,7 +45,7 @@ export class MigrationWorker {
   }
 
   private async poll(): Promise<void> {
-    let runs: Array<{ companyId: number; runId: number }>;
+    let runs: Awaited<ReturnType<typeof runnableRuns>>;
     try {
       runs = await runnableRuns(this.o.db, this.o.clock.now());
     } catch (err) {
@@ -50,7 +54,8 @@ export class MigrationWorker {
     }
     for (const r of runs) {
       if (this.active.has(r.runId)) continue;
-      const p = this.engine
+      const executor = r.kind === 'rollback' ? this.rollback : this.engine;
+      const p = executor
         .execute(r.companyId, r.runId)
         .catch((err: Error) =>
           this.o.logger?.error({ err: err.message, runId: r.runId }, 'migration run crashed'),
