@@ -2,7 +2,9 @@
 // benchmarks. Each area registers its commands; every command accepts --json.
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './cli/db.command.ts';
+import { registerDeltaCommands } from './cli/delta.command.ts';
 import { type CliIo, ExitWith, processIo, reportError } from './cli/io.ts';
+import { registerMigrateCommands } from './cli/migrate.command.ts';
 import { registerPlanCommands } from './cli/plan.command.ts';
 import { registerRollbackCommands } from './cli/rollback.command.ts';
 import { registerStageCommands } from './cli/stage.command.ts';
@@ -20,6 +22,8 @@ export function buildCli(io: CliIo): Command {
   registerStageCommands(program, io);
   registerRollbackCommands(program, io);
   registerPlanCommands(program, io);
+  registerMigrateCommands(program, io);
+  registerDeltaCommands(program, io);
   return program;
 }
 

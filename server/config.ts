@@ -48,6 +48,8 @@ export interface Config {
   pipedrive: PipedriveConfig;
   /** Port of the in-process Pipedrive sandbox in demo mode (always on 127.0.0.1; 0 = any free port). */
   sandboxPort: number;
+  /** How often live migrations' webhooks are checked and the reconciliation sweep runs (0 = never). */
+  deltaSyncIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +113,11 @@ const envSchema = z.object({
   PIPEDRIVE_API_URL: httpUrl.optional(),
   PIPEDRIVE_API_TOKEN: optionalNonEmpty,
   SANDBOX_PORT: port.default(0),
+  DELTA_SYNC_INTERVAL_MS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of milliseconds (0 = off)')
+    .transform(Number)
+    .default(900_000),
 });
 
 type Env = Record<string, string | undefined>;
@@ -206,6 +213,7 @@ function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
     'ZIP_MAX_ENTRY_BYTES',
     'ZIP_MAX_TOTAL_BYTES',
     'ZIP_MAX_RATIO',
+    'DELTA_SYNC_INTERVAL_MS',
   ].includes(name);
   const got = safeToEcho && raw !== undefined ? ` (got "${raw}")` : '';
   return `${name} ${issue.message}${got}`;
@@ -238,5 +246,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     clientMode: e.CLIENT_MODE,
     pipedrive: pipedriveConfig(e),
     sandboxPort: e.SANDBOX_PORT,
+    deltaSyncIntervalMs: e.DELTA_SYNC_INTERVAL_MS,
   };
 }

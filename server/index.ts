@@ -37,6 +37,8 @@ async function main(): Promise<void> {
   services.webhooks.start();
   // Picks up queued runs, and resumes runs a restart interrupted or the daily budget paused.
   services.migration.worker.start();
+  // Live migrations: webhooks checked and re-created, changes whose webhooks never came swept up.
+  services.delta.start();
 
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await services.webhooks.stop();
+      await services.delta.stop();
       // A run in progress stops between batches; its lease lapses and the next start resumes it.
       await services.migration.worker.stop({ drain: false });
       await runtime.close();

@@ -3,9 +3,13 @@
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Knex } from './db.ts';
+import { ActimoDeltaService } from './delta/actimo-delta.service.ts';
+import { DeltaSync } from './delta/sync.service.ts';
+import { deltaWebhookHandlers } from './delta/webhook-handlers.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { buildMapping } from './mapping/index.ts';
+import { loadManifest } from './manifest.ts';
+import { buildMapping, type Mapping } from './mapping/index.ts';
 import { MigrationService } from './migration/service.ts';
 import { MigrationWorker } from './migration/worker.ts';
 import { LimiterRegistry } from './pipedrive/client.ts';
@@ -20,6 +24,7 @@ import { RollbackService } from './rollback/service.ts';
 import { InstallationService } from './tenants/installation.service.ts';
 import { LOCAL_COMPANY } from './tenants/tenant-context.ts';
 import { type EventHandler, WebhookProcessor } from './webhooks/processor.ts';
+import { parseEvents } from './webhooks/registration.ts';
 
 export interface Services {
   /** Rollback of a migration or run, and the audit log (runs are executed by the migration worker). */
@@ -32,7 +37,14 @@ export interface Services {
   installs: InstallationService | undefined;
   oauthApp: OAuthApp | undefined;
   /** The migration engine: its use cases and the in-process worker that executes runs (started by the server). */
-  migration: { service: MigrationService; worker: MigrationWorker };
+  migration: {
+    service: MigrationService;
+    worker: MigrationWorker;
+    mapping: Mapping;
+    delta: ActimoDeltaService;
+  };
+  /** After go-live: webhook registration and repair, the reconciliation sweep, webhook health. */
+  delta: DeltaSync;
 }
 
 export interface ServiceOptions {
@@ -41,6 +53,7 @@ export interface ServiceOptions {
   localPipedrive?: LocalPipedrive;
   /** Tests swap Pipedrive's token endpoint. */
   refreshTokens?: (app: OAuthApp, refreshToken: string) => Promise<PipedriveTokens>;
+  /** Replace the default handlers (delta sync's person and organization handlers) per entity. */
   webhookHandlers?: Partial<Record<string, EventHandler>>;
 }
 
@@ -48,6 +61,7 @@ function migrationModule(
   rt: { config: Config; db: Knex; logger: Logger },
   clock: Clock,
   pipedrive: PipedriveServices,
+  delta: DeltaSync,
 ) {
   const mapping = buildMapping({ db: rt.db, dataDir: rt.config.dataDir, pipedrive });
   let worker: MigrationWorker | undefined;
@@ -58,9 +72,31 @@ function migrationModule(
     pipedrive,
     mapping,
     logger: rt.logger,
-    onProgress: (p) => service.events.publish(p),
+    onProgress: (p) => {
+      service.events.publish(p);
+      // A completed full run makes its migration live: our webhooks are registered then.
+      if (p.status === 'completed')
+        delta
+          .onRunCompleted(p.companyId, p.runId)
+          .catch((err: Error) =>
+            rt.logger.warn(
+              { err: err.message, companyId: p.companyId, migrationId: p.migrationId },
+              'could not register webhooks after the full run',
+            ),
+          );
+    },
   });
-  return { service, worker };
+  const actimoDelta = new ActimoDeltaService({
+    db: rt.db,
+    clock,
+    dataDir: rt.config.dataDir,
+    pipedrive,
+    mapping,
+    migrations: service,
+    sync: delta,
+    kick: () => worker?.kick(),
+  });
+  return { service, worker, mapping, delta: actimoDelta };
 }
 
 function rollbackModule(
@@ -82,8 +118,19 @@ export function buildServices(
     db: rt.db,
     clock,
     logger: rt.logger,
-    handlers: o.webhookHandlers ?? {},
+    handlers: { ...deltaWebhookHandlers(rt.db, clock), ...o.webhookHandlers },
   });
+  const manifest = loadManifest();
+  const deltaSync = (pipedrive: PipedriveServices) =>
+    new DeltaSync({
+      db: rt.db,
+      clock,
+      pipedrive,
+      logger: rt.logger,
+      subscriptionUrl: `${rt.config.publicUrl}${manifest.webhooks.path}`,
+      wanted: parseEvents(manifest.webhooks.events),
+      intervalMs: rt.config.deltaSyncIntervalMs,
+    });
   const p = rt.config.pipedrive;
   if (p.mode === 'marketplace') {
     const oauthApp: OAuthApp = {
@@ -111,7 +158,8 @@ export function buildServices(
       limiters,
       connections: (companyId) => installs.connection(companyId),
     };
-    const migration = migrationModule(rt, clock, pipedrive);
+    const delta = deltaSync(pipedrive);
+    const migration = migrationModule(rt, clock, pipedrive, delta);
     return {
       rollback: rollbackModule(rt, clock, pipedrive, migration.worker),
       clock,
@@ -120,6 +168,7 @@ export function buildServices(
       oauthApp,
       pipedrive,
       migration,
+      delta,
     };
   }
   const local =
@@ -137,7 +186,8 @@ export function buildServices(
         );
       };
   const pipedrive: PipedriveServices = { db: rt.db, clock, limiters, connections };
-  const migration = migrationModule(rt, clock, pipedrive);
+  const delta = deltaSync(pipedrive);
+  const migration = migrationModule(rt, clock, pipedrive, delta);
   return {
     rollback: rollbackModule(rt, clock, pipedrive, migration.worker),
     clock,
@@ -146,5 +196,6 @@ export function buildServices(
     oauthApp: undefined,
     pipedrive,
     migration,
+    delta,
   };
 }

@@ -4,6 +4,7 @@ import { AppShell } from './screens/AppShell.tsx';
 import { DiagnosticsScreen } from './screens/DiagnosticsScreen.tsx';
 import { MigrationLayout } from './screens/MigrationLayout.tsx';
 import { MigrationsScreen } from './screens/MigrationsScreen.tsx';
+import { MapScreen } from './screens/map/MapScreen.tsx';
 import { NotFoundScreen } from './screens/NotFoundScreen.tsx';
 import { RouteError } from './screens/RouteError.tsx';
 import { StagedRecordsScreen } from './screens/records/StagedRecordsScreen.tsx';
@@ -25,6 +26,7 @@ export const routes: RouteObject[] = [
           { index: true, element: <Navigate to="upload" replace /> },
           { path: 'upload', element: <UploadScreen /> },
           { path: 'upload/records/:entity', element: <StagedRecordsScreen /> },
+          { path: 'map', element: <MapScreen /> },
           // Steps whose server API does not exist yet say so.
           { path: ':step', element: <StepScreen /> },
         ],

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { boot } from '../boot.ts';
 import { ValidationError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
+import { localOwnerName } from '../migration/lease.ts';
 import { activeRun } from '../migration/runs.repository.ts';
 import { RollbackEngine } from '../rollback/engine.ts';
 import type { DryRun, RollbackStatus } from '../rollback/service.ts';
@@ -130,7 +131,7 @@ export function registerRollbackCommands(program: Command, io: CliIo): void {
             db,
             clock: services.clock,
             pipedrive: services.pipedrive,
-            workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+            workerId: localOwnerName(hostname(), process.pid, randomBytes(4).toString('hex')),
           });
           const status = await engine.execute(companyId, run.id);
           if (status === 'busy')

@@ -14,7 +14,7 @@ import { LOCAL_COMPANY } from '../tenants/tenant-context.ts';
 import { type CliIo, ExitWith, emit, type OutputOptions } from './io.ts';
 
 /** Files named on the command line; a folder contributes its files (recursively, sorted). */
-async function expand(paths: readonly string[]): Promise<InputFile[]> {
+export async function expand(paths: readonly string[]): Promise<InputFile[]> {
   const out: InputFile[] = [];
   for (const p of paths) {
     const abs = path.resolve(p);

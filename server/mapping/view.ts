@@ -2,12 +2,13 @@
 // reason and flags; every destination with its sources; what blocks confirmation; and the gaps (columns
 // with no destination, destinations with no data). Pure.
 import type { ColumnProfile } from '../actimo/profile.ts';
+import { KIND_FIELDS } from '../staging/vocabulary.ts';
 import type { ColumnSpec, DestinationSpec, MapDocument, MapSettings } from './document.ts';
-import { columnTransform } from './explain.ts';
+import { columnTransform, fieldWords } from './explain.ts';
 import { type Feed, feedsOf } from './feeds.ts';
 import { describeDestination } from './payload-describe.ts';
 import { type Blocker, blockersOf, columnFlags, type Flag } from './review.ts';
-import { targetOf } from './targets.ts';
+import { STANDARD_LABELS, type StandardKey, targetOf } from './targets.ts';
 import { fedTargets } from './wanted.ts';
 
 export interface ColumnView extends ColumnSpec {
@@ -19,8 +20,19 @@ export interface ColumnView extends ColumnSpec {
   profile: Pick<ColumnProfile, 'type' | 'nonEmpty' | 'nullRate' | 'distinct' | 'examples'> | null;
 }
 
+/** What the admin may pick for a target's destination (the edit rules of `edit.ts`, for the panel). */
+export interface DestinationChoices {
+  standard: Array<{ key: StandardKey; label: string }>;
+  /** A custom field of ours (references never go to one). */
+  custom: boolean;
+  /** A note, or not migrated (never for the Actimo ID and the name). */
+  note: boolean;
+  ignore: boolean;
+}
+
 export interface DestinationView extends DestinationSpec {
   label: string;
+  choices: DestinationChoices;
   description: string;
   hasData: boolean;
   sources: Array<{ fileId: number; fileName: string; column: number; header: string }>;
@@ -49,7 +61,15 @@ export interface MapMeta {
 }
 
 export interface MapView extends MapMeta {
-  files: Array<{ fileId: number; name: string; kind: string; signature: string; columns: ColumnView[] }>;
+  files: Array<{
+    fileId: number;
+    name: string;
+    kind: string;
+    signature: string;
+    /** The logical fields a column of this kind of file may feed (or none: ignored). */
+    fieldChoices: Array<{ field: string; label: string }>;
+    columns: ColumnView[];
+  }>;
   destinations: DestinationView[];
   settings: MapSettings;
   blockers: Blocker[];
@@ -125,6 +145,7 @@ export function mapView(
     name: f.name,
     kind: f.kind,
     signature: f.signature,
+    fieldChoices: KIND_FIELDS[f.kind].map((field) => ({ field, label: fieldWords(field) })),
     columns: f.columns.map((c): ColumnView => {
       const p = profiles.get(f.fileId)?.find((x) => x.index === c.column);
       const feeds = feedsOf(f.kind, c.field);
@@ -152,9 +173,16 @@ export function mapView(
         .filter((c) => feedsOf(f.kind, c.field).some((x) => x.entity === d.entity && x.target === d.field))
         .map((c) => ({ fileId: f.fileId, fileName: f.name, column: c.column, header: c.header })),
     );
+    const target = targetOf(d.entity, d.field);
     return {
       ...d,
-      label: targetOf(d.entity, d.field)?.label ?? d.field,
+      label: target?.label ?? d.field,
+      choices: {
+        standard: (target?.standard ?? []).map((key) => ({ key, label: STANDARD_LABELS[key] })),
+        custom: target ? !target.noCustom && target.field !== 'name' : false,
+        note: target ? !target.required : false,
+        ignore: target ? !target.required : false,
+      },
       description: describeDestination(d.entity, d.destination),
       // The owner has no column: it is always the default owner.
       hasData: fed.has(`${d.entity}.${d.field}`) || targetOf(d.entity, d.field)?.from.length === 0,

@@ -4,8 +4,11 @@
 // in one transaction. A write whose outcome is unknown (timeout, dropped connection, 5xx on a create) is
 // resolved by looking the record up before anything is sent again. The daily-budget share pauses the run
 // with `resume_at`. Read-back verification compares every field written.
+import { hostname } from 'node:os';
 import type { Clock } from '../clock.ts';
 import type { Knex } from '../db.ts';
+import { clearHumanFields } from '../delta/changes.repository.ts';
+import { type DeltaPolicy, diffRecord } from '../delta/diff.ts';
 import type { Logger } from '../logger.ts';
 import { type Mapping, type ResolvedMap, sameValue, type ValueType } from '../mapping/index.ts';
 import type { PipedriveClient } from '../pipedrive/client.ts';
@@ -15,7 +18,15 @@ import type { TransportEvent } from '../pipedrive/transport.ts';
 import { readSettings } from '../tenants/settings.repository.ts';
 import { budgetPolicyOf, type CompanySettings } from '../tenants/settings.ts';
 import { loadOrganizations, loadPersons } from './inputs.ts';
-import { acquireLease, releaseLease, renewLease } from './lease.ts';
+import {
+  acquireLease,
+  holderIsDeadHere,
+  leaseHolder,
+  processAlive,
+  releaseLease,
+  renewLease,
+  takeOverLease,
+} from './lease.ts';
 import {
   type LedgerIntent,
   type LedgerResult,
@@ -100,6 +111,10 @@ interface Prepared {
   fingerprint: string;
   beforeImage: Record<string, unknown> | null;
   seq: number;
+  /** A delta update: what to record as written (the old body with the sent fields, held-back ones left out). */
+  writtenBody?: Record<string, unknown>;
+  /** A delta update under `overwrite`: human-changed fields this write overwrites. */
+  overwrites?: string[];
 }
 
 interface Answer {
@@ -152,10 +167,19 @@ export class MigrationEngine {
     const ttl = this.d.leaseTtlMs ?? 30_000;
     const run0 = await getRun(db, companyId, runId);
     if (!run0) throw new Error(`run ${runId} not found`);
+    if (run0.kind === 'rollback') throw new Error(`run ${runId} is a rollback: the rollback engine runs it`);
     if (!['queued', 'running', 'paused'].includes(run0.status)) return run0.status;
     if (run0.status === 'paused' && (run0.resumeAt === null || run0.resumeAt > clock.now())) return 'paused';
-    if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl)))
-      return 'busy';
+    if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl))) {
+      const { owner } = await leaseHolder(db, companyId, run0.migrationId);
+      const dead = holderIsDeadHere(owner, hostname(), processAlive);
+      if (
+        !dead ||
+        !(await takeOverLease(db, companyId, run0.migrationId, owner!, this.d.workerId, clock.now(), ttl))
+      )
+        return 'busy';
+      this.d.logger?.info({ runId, from: owner }, 'took over the lease of a process that is gone');
+    }
     const exec = new RunExecution(this.d, companyId, run0);
     let beat = true;
     let wake: () => void = () => undefined;
@@ -412,7 +436,9 @@ class RunExecution {
         r.action !== 'skip' &&
         r.state !== 'pending' &&
         r.state !== 'unknown' &&
-        !(r.state === 'failed' && r.lastRunId === this.runRow.id),
+        !(r.state === 'failed' && r.lastRunId === this.runRow.id) &&
+        // A delta leaves alone what a human deleted in Pipedrive (it is reported, not re-created).
+        !(this.runRow.kind === 'delta' && r.deletedInPipedriveAt !== null),
     );
     const writes: Prepared[] = [];
     const ctx = this.refContext();
@@ -433,6 +459,7 @@ class RunExecution {
           r,
           built.body,
           built.trace.map((t) => ({ key: t.pipedriveKey, type: t.valueType, target: t.target })),
+          entity,
         );
       }
     } else {
@@ -450,6 +477,7 @@ class RunExecution {
             r,
             built.body,
             built.trace.map((t) => ({ key: t.pipedriveKey, type: t.valueType, target: t.target })),
+            entity,
           );
         } else {
           const content = noteContent(p, built.note, ctx);
@@ -471,6 +499,7 @@ class RunExecution {
     r: MigrationRecord,
     body: Record<string, unknown>,
     fields: WrittenField[],
+    entity?: EngineEntity,
   ): void {
     const fp = fingerprint(body);
     if (r.state === 'done' && r.fingerprint === fp) return;
@@ -478,6 +507,29 @@ class RunExecution {
     let send = body;
     if (op === 'update') {
       const strip = r.existedBefore ? EXISTING_STRIP : UPDATE_STRIP;
+      const written = (r.written as { body?: Record<string, unknown> } | null)?.body;
+      if (this.runRow.kind === 'delta' && entity !== 'note' && written) {
+        // Only the fields the newer export changed; fields a human changed are held back unless overwritten.
+        const policy: DeltaPolicy =
+          this.runRow.settings.deltaPolicy === 'overwrite' ? 'overwrite' : 'keep_pipedrive';
+        const d = diffRecord(written, body, fields, r.humanFields, policy, strip);
+        if (Object.keys(d.send).length === 0) return;
+        out.push({
+          record: r,
+          op,
+          body: d.send,
+          fields,
+          // With fields held back the record is not in step with the export: a later run looks again.
+          fingerprint: d.held.length > 0 ? fingerprint({ body, heldBack: d.held.map((c) => c.key) }) : fp,
+          beforeImage: null,
+          seq: 0,
+          writtenBody: d.written,
+          overwrites: r.humanFields.filter(
+            (k) => d.changed.some((c) => c.key === k) && !d.held.some((c) => c.key === k),
+          ),
+        });
+        return;
+      }
       send = Object.fromEntries(Object.entries(body).filter(([k]) => !strip.includes(k)));
     }
     out.push({ record: r, op, body: send, fields, fingerprint: fp, beforeImage: null, seq: 0 });
@@ -500,7 +552,10 @@ class RunExecution {
   /** The current values of the fields we are about to change on records that existed before us, 100 ids a read. */
   private async beforeImages(entity: EngineEntity, writes: Prepared[]): Promise<void> {
     if (entity === 'note') return;
-    const existing = writes.filter((w) => w.op === 'update' && w.record.existedBefore);
+    // Records that were there before us, and every record a delta updates (a human may have touched it).
+    const existing = writes.filter(
+      (w) => w.op === 'update' && (w.record.existedBefore || this.runRow.kind === 'delta'),
+    );
     for (let i = 0; i < existing.length; i += 100) {
       const batch = existing.slice(i, i + 100);
       const ids = batch.map((w) => w.record.pipedriveId!).join(',');
@@ -628,7 +683,7 @@ class RunExecution {
           state: 'done',
           pipedriveId: a.id ?? r.pipedriveId,
           fingerprint: a.w.fingerprint,
-          written: { body: a.w.body, fields: a.w.fields },
+          written: { body: a.w.writtenBody ?? a.w.body, fields: a.w.fields },
           updateTime: a.updateTime ?? null,
         });
       } else if (a.notSent) {
@@ -672,6 +727,9 @@ class RunExecution {
     await this.d.db.transaction(async (trx) => {
       await writeResults(trx, this.companyId, this.runRow.id, ledger, this.now);
       await updateRecords(trx, this.companyId, records, this.now);
+      for (const a of answers)
+        if (a.ok && a.w.overwrites?.length)
+          await clearHumanFields(trx, this.companyId, a.w.record.id, a.w.overwrites);
     });
   }
 

@@ -58,3 +58,49 @@ export async function leaseHolder(
     expiresAt: r?.lease_expires_at == null ? null : Number(r.lease_expires_at),
   };
 }
+
+/** A lease owner name that says where the holder runs: `<host>:<pid>:<random>`. */
+export function localOwnerName(host: string, pid: number, suffix: string): string {
+  return `${host}:${pid}:${suffix}`;
+}
+
+/**
+ * A holder on this host whose process is gone (killed, crashed) cannot renew: its lease is taken at once
+ * instead of after expiry. Holders elsewhere are only ever taken over after their lease expires.
+ */
+export function holderIsDeadHere(
+  owner: string | null,
+  host: string,
+  alive: (pid: number) => boolean,
+): boolean {
+  if (!owner) return false;
+  const m = /^(.*):(\d+):[^:]+$/.exec(owner);
+  if (!m || m[1] !== host) return false;
+  const pid = Number(m[2]);
+  return pid !== process.pid && !alive(pid);
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes the lease from a named holder (one found dead on this host), by a conditional UPDATE. */
+export async function takeOverLease(
+  db: Knex,
+  companyId: number,
+  migrationId: number,
+  from: string,
+  owner: string,
+  now: number,
+  ttlMs: number,
+): Promise<boolean> {
+  const n = await db('migrations')
+    .where({ company_id: companyId, id: migrationId, lease_owner: from })
+    .update({ lease_owner: owner, lease_expires_at: now + ttlMs });
+  return n === 1;
+}

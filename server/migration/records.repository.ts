@@ -25,6 +25,12 @@ export interface MigrationRecord {
   inSample: boolean;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Delta sync: Pipedrive keys a human changed since our last write. */
+  humanFields: string[];
+  /** Delta sync: when Pipedrive told us the record was deleted (a delta leaves it alone). */
+  deletedInPipedriveAt: number | null;
+  /** Delta sync: when the record was missing from a newer Actimo export (flagged, never deleted). */
+  goneFromExportAt: number | null;
 }
 
 export interface PlannedRecord {
@@ -63,6 +69,9 @@ export function toRecord(r: Row): MigrationRecord {
     inSample: readBool(r.in_sample),
     errorCode: r.error_code == null ? null : String(r.error_code),
     errorMessage: r.error_message == null ? null : String(r.error_message),
+    humanFields: r.human_fields == null ? [] : readJson<string[]>(r.human_fields),
+    deletedInPipedriveAt: r.deleted_in_pipedrive_at == null ? null : Number(r.deleted_in_pipedrive_at),
+    goneFromExportAt: r.gone_from_export_at == null ? null : Number(r.gone_from_export_at),
   };
 }
 

@@ -2,9 +2,11 @@
 // whose `resume_at` has passed, and executes each under the migration's lease (so two servers never run
 // one migration at once). Started by the server; `kick()` wakes it when a run is queued.
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from '../logger.ts';
 import { RollbackEngine } from '../rollback/engine.ts';
 import { type EngineDeps, MigrationEngine } from './engine.ts';
+import { localOwnerName } from './lease.ts';
 import { runnableRuns } from './runs.repository.ts';
 
 export interface WorkerOptions extends Omit<EngineDeps, 'workerId'> {
@@ -13,7 +15,7 @@ export interface WorkerOptions extends Omit<EngineDeps, 'workerId'> {
 }
 
 export class MigrationWorker {
-  readonly workerId = `w-${process.pid}-${randomBytes(4).toString('hex')}`;
+  readonly workerId = localOwnerName(hostname(), process.pid, randomBytes(4).toString('hex'));
   private readonly engine: MigrationEngine;
   /** Rollback runs (kind `rollback`) go to the rollback engine, every other run to the migration engine. */
   private readonly rollback: RollbackEngine;

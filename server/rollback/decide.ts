@@ -178,10 +178,13 @@ export function decideRestore(o: {
   written: Record<string, unknown>;
   fields: readonly WrittenFieldType[];
   current: Current;
+  /** Keys a person changed since our last write (recorded by delta sync): never restored over. */
+  humanFields?: readonly string[];
 }): Decision {
   if (!o.current) return { action: 'none', reason: 'already_deleted' };
   const types = new Map(o.fields.map((f) => [f.key, f.type]));
   const wrote = flatten(o.written);
+  const human = new Set(o.humanFields ?? []);
   const restore: Array<{ key: string; from: unknown; to: unknown }> = [];
   const conflicts: FieldConflict[] = [];
   for (const [key, before] of flatten(o.beforeImage)) {
@@ -189,7 +192,8 @@ export function decideRestore(o: {
     const now = valueAt(o.current, key) ?? null;
     if (same(type, now, before)) continue; // already back (or we wrote what was there)
     const w = wrote.has(key) ? wrote.get(key) : undefined;
-    if (w !== undefined && same(type, now, w)) restore.push({ key, from: now, to: before ?? null });
+    if (w !== undefined && !human.has(key) && same(type, now, w))
+      restore.push({ key, from: now, to: before ?? null });
     else conflicts.push({ key, wrote: w ?? null, now, before: before ?? null });
   }
   if (restore.length === 0)

@@ -5,11 +5,20 @@
 // After a crash, every intent or unknown answer is resolved by reading the record before anything is sent
 // again. Custom fields we created are removed last, only when asked and only when no record holds a value.
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Clock } from '../clock.ts';
 import type { Knex } from '../db.ts';
 import type { Logger } from '../logger.ts';
 import type { Progress } from '../migration/engine.ts';
-import { acquireLease, releaseLease, renewLease } from '../migration/lease.ts';
+import {
+  acquireLease,
+  holderIsDeadHere,
+  leaseHolder,
+  processAlive,
+  releaseLease,
+  renewLease,
+  takeOverLease,
+} from '../migration/lease.ts';
 import { type LedgerResult, maxSeq, writeIntents, writeResults } from '../migration/ledger.repository.ts';
 import { countRecords } from '../migration/records.repository.ts';
 import { getRun, type Run, type RunPatch, updateRun } from '../migration/runs.repository.ts';
@@ -88,8 +97,16 @@ export class RollbackEngine {
     if (run0.kind !== 'rollback') throw new Error(`run ${runId} is not a rollback run`);
     if (!['queued', 'running', 'paused'].includes(run0.status)) return run0.status;
     if (run0.status === 'paused' && (run0.resumeAt === null || run0.resumeAt > clock.now())) return 'paused';
-    if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl)))
-      return 'busy';
+    if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl))) {
+      // A holder on this host whose process is gone (kill -9) is taken over at once, as the engine does.
+      const { owner } = await leaseHolder(db, companyId, run0.migrationId);
+      if (
+        !holderIsDeadHere(owner, hostname(), processAlive) ||
+        !(await takeOverLease(db, companyId, run0.migrationId, owner!, this.d.workerId, clock.now(), ttl))
+      )
+        return 'busy';
+      this.d.logger?.info({ runId, from: owner }, 'took over the lease of a process that is gone');
+    }
     const exec = new RollbackExecution(this.d, companyId, run0);
     let beat = true;
     let wake: () => void = () => undefined;
@@ -477,7 +494,11 @@ class RollbackExecution {
       rollback_run_id: this.runRow.id,
       updated_at: this.now,
     };
-    if (item.action === 'delete') patch.pipedrive_id = null;
+    if (item.action === 'delete') {
+      patch.pipedrive_id = null;
+      patch.human_fields = null;
+      patch.human_changed_at = null;
+    }
     await trx('migration_records').where({ company_id: this.companyId, id: item.recordId }).update(patch);
   }
 

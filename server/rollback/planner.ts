@@ -1,9 +1,9 @@
 // The rollback plan: walks the ledger of a migration (or of one run), reads what Pipedrive holds now for
-// every record we wrote (persons and organizations 100 ids a request, notes one by one), looks for edits
-// a person made that webhooks told us about, and decides per record (decide.ts). The same plan is the dry
+// every record we wrote (persons and organizations 100 ids a request, notes one by one), takes the edits
+// a person made that delta sync recorded from webhooks and the sweep, and decides per record (decide.ts). The same plan is the dry
 // run's answer and the rollback run's work list.
 import type { Knex } from '../db.ts';
-import { pipedriveTime, type WrittenField } from '../migration/engine.ts';
+import type { WrittenField } from '../migration/engine.ts';
 import { type LedgerRow, ledgerFor } from '../migration/ledger.repository.ts';
 import { customValue, listAllOrganizations, listAllPersons } from '../migration/pipedrive-index.ts';
 import { listRecords, type MigrationRecord } from '../migration/records.repository.ts';
@@ -144,41 +144,6 @@ export async function readCurrent(
   return out;
 }
 
-/**
- * Records a person edited in Pipedrive after our last write, as webhooks told us (`change_source` app),
- * by entity and id.
- */
-export async function humanEdits(
-  db: Knex,
-  companyId: number,
-  wanted: ReadonlyArray<{ entity: RollbackEntity; pipedriveId: number; after: string | null }>,
-): Promise<Set<string>> {
-  const out = new Set<string>();
-  const byEntity = new Map<string, Map<string, string | null>>();
-  for (const w of wanted) {
-    const m = byEntity.get(w.entity) ?? new Map<string, string | null>();
-    m.set(String(w.pipedriveId), w.after);
-    byEntity.set(w.entity, m);
-  }
-  for (const [entity, ids] of byEntity) {
-    const list = [...ids.keys()];
-    for (let i = 0; i < list.length; i += 500) {
-      const rows = await db('webhook_events')
-        .where({ company_id: companyId, entity, change_source: 'app' })
-        .whereIn('entity_id', list.slice(i, i + 500))
-        .whereNot('action', 'create')
-        .select('entity_id', 'occurred_at');
-      for (const r of rows) {
-        const after = ids.get(String(r.entity_id));
-        const at = new Date(r.occurred_at as string | Date).getTime();
-        const ours = after ? Date.parse(after) : Number.NaN;
-        if (Number.isNaN(ours) || at > ours) out.add(`${entity}:${r.entity_id}`);
-      }
-    }
-  }
-  return out;
-}
-
 /** The rollback plan: one item per record the scope wrote, in the order they are worked. */
 export async function planRecords(
   db: Knex,
@@ -196,17 +161,6 @@ export async function planRecords(
     const got = await readCurrent(client, e, ids);
     for (const id of ids) current.set(`${e}:${id}`, got.get(id) ?? null);
   }
-  const edits = await humanEdits(
-    db,
-    companyId,
-    open
-      .filter((c) => c.created)
-      .map((c) => ({
-        entity: c.entity,
-        pipedriveId: c.pipedriveId,
-        after: pipedriveTime(c.writtenUpdateTime),
-      })),
-  );
   const items: NewItem[] = [];
   for (const c of cands) {
     const cur = current.get(`${c.entity}:${c.pipedriveId}`) ?? null;
@@ -218,7 +172,8 @@ export async function planRecords(
             fields: c.written.fields,
             writtenUpdateTime: c.writtenUpdateTime,
             current: cur,
-            humanEdit: edits.has(`${c.entity}:${c.pipedriveId}`),
+            // Edits a person made since our last write, as webhooks or the sweep recorded them (delta sync).
+            humanEdit: c.record.humanFields.length > 0,
             force: scope.force,
           })
         : decideRestore({
@@ -226,6 +181,7 @@ export async function planRecords(
             written: c.written.body,
             fields: c.written.fields,
             current: cur,
+            humanFields: c.record.humanFields,
           }));
     items.push({
       recordId: c.record.id,

@@ -31,6 +31,8 @@ export const companySettingsSchema = z
     duplicatePolicy: z.enum(['merge', 'create']).default('merge'),
     /** Keep the ledger of what we wrote in Pipedrive after an uninstall (everything else is purged). */
     keepLedgerOnUninstall: z.boolean().default(false),
+    /** Hours after the full run in which a newer Actimo export is expected as a delta (shown in the panel). */
+    deltaWindowHours: z.number().int().min(1).max(2160).default(48),
   })
   .strict();
 

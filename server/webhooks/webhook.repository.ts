@@ -5,6 +5,27 @@ export interface WebhookCredentialRow {
   companyId: number;
   user: string;
   passwordSha256: string;
+  /** The Pipedrive company the webhooks were registered in, when it is not `companyId` (local mode). */
+  pipedriveCompanyId: number | null;
+}
+
+function toCredential(r: Record<string, unknown>): WebhookCredentialRow {
+  return {
+    companyId: readId(r.company_id),
+    user: String(r.http_auth_user),
+    passwordSha256: String(r.password_sha256),
+    pipedriveCompanyId: r.pipedrive_company_id == null ? null : readId(r.pipedrive_company_id),
+  };
+}
+
+export async function savePipedriveCompanyOfCredential(
+  db: Knex,
+  companyId: number,
+  pipedriveCompanyId: number,
+): Promise<void> {
+  await db('webhook_credentials')
+    .where({ company_id: companyId })
+    .update({ pipedrive_company_id: pipedriveCompanyId });
 }
 
 export async function findCredentialByUser(
@@ -12,9 +33,7 @@ export async function findCredentialByUser(
   user: string,
 ): Promise<WebhookCredentialRow | undefined> {
   const r = await db('webhook_credentials').where({ http_auth_user: user }).first();
-  return r
-    ? { companyId: readId(r.company_id), user: r.http_auth_user, passwordSha256: r.password_sha256 }
-    : undefined;
+  return r ? toCredential(r) : undefined;
 }
 
 export async function findCredentialOfCompany(
@@ -22,9 +41,7 @@ export async function findCredentialOfCompany(
   companyId: number,
 ): Promise<WebhookCredentialRow | undefined> {
   const r = await db('webhook_credentials').where({ company_id: companyId }).first();
-  return r
-    ? { companyId: readId(r.company_id), user: r.http_auth_user, passwordSha256: r.password_sha256 }
-    : undefined;
+  return r ? toCredential(r) : undefined;
 }
 
 export async function saveCredential(

@@ -19,6 +19,7 @@ export interface MigrationHarness {
   app: TestApp;
   sb: TestSandbox;
   migrationId: number;
+  dataDir: string;
   mapping: Mapping;
   service: MigrationService;
   engine(o?: Partial<EngineDeps>): MigrationEngine;
@@ -34,6 +35,9 @@ export async function migrationHarness(
     settings?: Partial<CompanySettings>;
     limits?: boolean;
     clock?: Clock;
+    /** Extra environment for the app (e.g. PUBLIC_URL, with `port`, so sandbox webhooks reach it). */
+    env?: Record<string, string>;
+    port?: number;
   },
 ): Promise<MigrationHarness> {
   const plan = o.plan ?? 'premium';
@@ -42,7 +46,8 @@ export async function migrationHarness(
     sb.sandbox.updateSettings({ limits: { burst: false, search: false, budget: false } });
   const data = mkdtempSync(path.join(os.tmpdir(), 'engine-'));
   const app = await startTestApp(engine, {
-    env: { DATA_DIR: data },
+    env: { DATA_DIR: data, ...o.env },
+    ...(o.port ? { port: o.port } : {}),
     services: {
       localPipedrive: { apiUrl: sb.url, apiToken: sb.apiToken, target: 'sandbox' },
       ...(o.clock ? { clock: o.clock } : {}),
@@ -66,7 +71,8 @@ export async function migrationHarness(
   await req.expect(201);
   const m = (await app.http.get(`/api/migrations/${migrationId}/map`).expect(200)).body;
   await app.http.post(`/api/migrations/${migrationId}/map/confirm`).send({ version: m.version }).expect(200);
-  await app.http.post(`/api/migrations/${migrationId}/map/provision`).expect(200);
+  const provisioned = await app.http.post(`/api/migrations/${migrationId}/map/provision`);
+  if (provisioned.status !== 200) throw new Error(`provisioning failed: ${JSON.stringify(provisioned.body)}`);
   const db = app.testDb.db;
   const mapping = buildMapping({ db, dataDir: data, pipedrive: app.services.pipedrive });
   const service = new MigrationService({
@@ -80,6 +86,7 @@ export async function migrationHarness(
     app,
     sb,
     migrationId,
+    dataDir: data,
     mapping,
     service,
     engine: (e = {}) =>
@@ -98,4 +105,57 @@ export async function migrationHarness(
       rmSync(data, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What a company's Pipedrive holds after a migration, independent of ids, field codes and option ids
+ * (which differ between companies): persons by Actimo ID with their values by field name, their
+ * organization by name, their owner by e-mail, and their notes.
+ */
+export function pipedriveSnapshot(sb: TestSandbox): Record<string, unknown> {
+  const state = sb.sandbox.state(sb.companyId);
+  const fields = new Map(state.fields.person.filter((f) => f.is_custom).map((f) => [f.code, f]));
+  const orgFields = new Map(state.fields.organization.filter((f) => f.is_custom).map((f) => [f.code, f]));
+  const actimo = [...fields.values()].find((f) => f.name === 'Actimo ID')!.code;
+  const orgName = new Map(
+    state.organizations.records.filter((o) => o.deleted_at === null).map((o) => [o.id, o.name]),
+  );
+  const userEmail = new Map(state.users.map((u: { id: number; email: string }) => [u.id, u.email]));
+  const custom = (values: Record<string, unknown>, defs: typeof fields) =>
+    Object.fromEntries(
+      Object.entries(values)
+        .map(([code, v]) => {
+          const f = defs.get(code);
+          const label = (id: unknown) => f?.options?.find((o) => o.id === Number(id))?.label ?? id;
+          const value = Array.isArray(v) ? v.map(label).sort() : f?.options ? label(v) : v;
+          return [f?.name ?? code, value];
+        })
+        .sort(([a], [b]) => String(a).localeCompare(String(b))),
+    );
+  const notesOf = new Map<number, string[]>();
+  for (const n of state.notes.records.filter((x) => x.deleted_at === null)) {
+    if (n.person_id === null) continue;
+    notesOf.set(n.person_id, [...(notesOf.get(n.person_id) ?? []), n.content]);
+  }
+  const persons = state.persons.records
+    .filter((p) => p.deleted_at === null)
+    .map((p) => {
+      const c = p.custom_fields as Record<string, unknown>;
+      return {
+        actimoId: c[actimo],
+        name: p.name,
+        emails: p.emails,
+        phones: p.phones,
+        org: p.org_id === null ? null : orgName.get(p.org_id),
+        owner: userEmail.get(p.owner_id),
+        custom: custom(c, fields),
+        notes: notesOf.get(p.id) ?? [],
+      };
+    })
+    .sort((a, b) => String(a.actimoId).localeCompare(String(b.actimoId)));
+  const organizations = state.organizations.records
+    .filter((o) => o.deleted_at === null)
+    .map((o) => ({ name: o.name, custom: custom(o.custom_fields as Record<string, unknown>, orgFields) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { persons, organizations };
 }

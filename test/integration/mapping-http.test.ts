@@ -28,12 +28,24 @@ interface Column {
 interface MapBody {
   version: number;
   status: string;
-  files: Array<{ fileId: number; name: string; kind: string; columns: Column[] }>;
+  files: Array<{
+    fileId: number;
+    name: string;
+    kind: string;
+    columns: Column[];
+    fieldChoices: Array<{ field: string; label: string }>;
+  }>;
   destinations: Array<{
     entity: string;
     field: string;
     destination: Record<string, unknown>;
     origin: string;
+    choices: {
+      standard: Array<{ key: string; label: string }>;
+      custom: boolean;
+      note: boolean;
+      ignore: boolean;
+    };
   }>;
   blockers: Array<{ code: string; message: string }>;
   canConfirm: boolean;
@@ -111,6 +123,34 @@ describe.each(ENGINES)('field-map API on %s', (engine) => {
       flags: [],
     });
     expect((await map()).version).toBe(1);
+  });
+
+  it('says what each column and each destination may be changed to, as the edit rules allow', async () => {
+    const m = await map();
+    expect(fileOf(m, 'companies').fieldChoices.slice(0, 2)).toEqual([
+      { field: 'actimoId', label: 'Actimo ID' },
+      { field: 'name', label: 'name' },
+    ]);
+    const dest = (entity: string, field: string) =>
+      m.destinations.find((d) => d.entity === entity && d.field === field)?.choices;
+    expect(dest('person', 'email')).toEqual({
+      standard: [{ key: 'emails', label: 'Email' }],
+      custom: true,
+      note: true,
+      ignore: true,
+    });
+    expect(dest('person', 'name')).toEqual({
+      standard: [{ key: 'name', label: 'Name' }],
+      custom: false,
+      note: false,
+      ignore: false,
+    });
+    expect(dest('person', 'organization')).toEqual({
+      standard: [{ key: 'org_id', label: 'Organization' }],
+      custom: false,
+      note: true,
+      ignore: true,
+    });
   });
 
   it('re-reads the file when a column changes, so staged records follow the map', async () => {

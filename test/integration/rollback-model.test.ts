@@ -37,7 +37,10 @@ describe.each(ENGINES)('rollback against a model of random edits in Pipedrive (%
           emails: [{ value: JSON.parse(s.data).email, primary: true, label: 'work' }],
         }).id,
     );
-    const org = await db('staged_organizations').where({ migration_id: h.migrationId }).orderBy('id').first('data');
+    const org = await db('staged_organizations')
+      .where({ migration_id: h.migrationId })
+      .orderBy('id')
+      .first('data');
     existing.orgName = (JSON.parse(org.data).name as string).toUpperCase();
     existing.org = human.create(h.sb.companyId, 'organization', { name: existing.orgName }).id;
   }, 180_000);
@@ -52,7 +55,11 @@ describe.each(ENGINES)('rollback against a model of random edits in Pipedrive (%
       record: r,
       entity: r.entity as Target['entity'],
       created: !r.existedBefore,
-      edits: r.existedBefore ? (r.entity === 'organization' ? ['rename'] : ['rename', 'delete']) : ['rename', 'delete'],
+      edits: r.existedBefore
+        ? r.entity === 'organization'
+          ? ['rename']
+          : ['rename', 'delete']
+        : ['rename', 'delete'],
     }));
     const editArb = fc.uniqueArray(
       fc.record({ target: fc.nat({ max: targets.length - 1 }), pick: fc.nat({ max: 1 }) }),
@@ -83,7 +90,10 @@ describe.each(ENGINES)('rollback against a model of random edits in Pipedrive (%
             // Deleting an organization unlinks its persons: their org_id changed by a human hand.
             if (t.entity === 'organization')
               for (const p of targets)
-                if (p.entity === 'person' && (p.record.written as { body?: { org_id?: number } })?.body?.org_id === id)
+                if (
+                  p.entity === 'person' &&
+                  (p.record.written as { body?: { org_id?: number } })?.body?.org_id === id
+                )
                   touched.add(p.record.id);
           } else {
             human.update(
@@ -103,11 +113,20 @@ describe.each(ENGINES)('rollback against a model of random edits in Pipedrive (%
         expect(await rollbackEngine(h, { chunkSize: 5 }).execute(1, run.id)).toBe('completed');
 
         // The model.
-        const want = { persons: new Set<number>(), organizations: new Set<number>(), notes: new Set<number>() };
+        const want = {
+          persons: new Set<number>(),
+          organizations: new Set<number>(),
+          notes: new Set<number>(),
+        };
         const reported = new Set<number>();
         for (const t of targets) {
           const id = t.record.pipedriveId!;
-          const set = t.entity === 'person' ? want.persons : t.entity === 'organization' ? want.organizations : want.notes;
+          const set =
+            t.entity === 'person'
+              ? want.persons
+              : t.entity === 'organization'
+                ? want.organizations
+                : want.notes;
           if (deleted.has(t.record.id)) continue;
           if (!t.created) {
             set.add(id);
@@ -125,13 +144,19 @@ describe.each(ENGINES)('rollback against a model of random edits in Pipedrive (%
           const p = now.persons.get(pid);
           if (!p) continue;
           const rec = targets.find((t) => t.entity === 'person' && t.record.pipedriveId === pid)!;
-          expect(p.name).toBe(edits.get(rec.record.id) === 'rename' ? `Renamed ${rec.record.id}` : `Before ${i}`);
+          expect(p.name).toBe(
+            edits.get(rec.record.id) === 'rename' ? `Renamed ${rec.record.id}` : `Before ${i}`,
+          );
           expect(p.custom_fields).toEqual({});
           expect(p.org_id).toBeNull();
         }
         const org = now.organizations.get(existing.org)!;
-        const orgRec = targets.find((t) => t.entity === 'organization' && t.record.pipedriveId === existing.org)!;
-        expect(org.name).toBe(edits.get(orgRec.record.id) === 'rename' ? `Renamed ${orgRec.record.id}` : existing.orgName);
+        const orgRec = targets.find(
+          (t) => t.entity === 'organization' && t.record.pipedriveId === existing.org,
+        )!;
+        expect(org.name).toBe(
+          edits.get(orgRec.record.id) === 'rename' ? `Renamed ${orgRec.record.id}` : existing.orgName,
+        );
         expect(org.custom_fields).toEqual({});
         const conflicts = await svc.conflicts(1, h.migrationId, { limit: 500 });
         expect(new Set(conflicts.items.map((c) => c.recordId))).toEqual(reported);

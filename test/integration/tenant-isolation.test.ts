@@ -89,6 +89,17 @@ const ROUTES: Record<string, Probe> = {
   'POST /migrations/:id/run/cancel': { scoped: true },
   'GET /migrations/:id/run/events': { scoped: true },
   'GET /migrations/:id/records': { scoped: true },
+  'GET /migrations/:id/artifacts': { scoped: true },
+  'GET /migrations/:id/artifacts/workflows.json': { scoped: true },
+  'GET /migrations/:id/artifacts/workflows.md': { scoped: true },
+  'GET /migrations/:id/artifacts/integrations.json': { scoped: true },
+  'GET /migrations/:id/artifacts/integrations.md': { scoped: true },
+  'GET /migrations/:id/delta/webhooks': { scoped: true },
+  'POST /migrations/:id/delta/webhooks': { scoped: true },
+  'POST /migrations/:id/delta/sweep': { scoped: true },
+  'GET /migrations/:id/delta/changes': { scoped: true },
+  'POST /migrations/:id/delta/preview': { scoped: true, body: () => ({ policy: 'keep_pipedrive' }) },
+  'POST /migrations/:id/delta/apply': { scoped: true, body: () => ({ policy: 'overwrite' }) },
   'POST /migrations/:id/rollback/dry-run': { scoped: true, body: () => ({}) },
   'POST /migrations/:id/rollback': { scoped: true, body: () => ({ token: 'from-the-dry-run' }) },
   'GET /migrations/:id/rollback': { scoped: true },
@@ -205,10 +216,13 @@ describe.each(ENGINES)('tenant isolation on %s', (engine) => {
       .post('/api/migrations')
       .set('Authorization', bearer(A))
       .send({ name: 'A’s migration' });
+    // With the workflows and integrations exports, so A's rebuild artifacts exist.
     const up = await t.http
       .post(`/api/migrations/${m.body.id}/files`)
       .set('Authorization', bearer(A))
-      .attach('file', FIXTURE, 'users.csv');
+      .attach('file', FIXTURE, 'users.csv')
+      .attach('file', path.resolve('test/fixtures/documents/workflows-onboarding.json'), 'workflows.json')
+      .attach('file', path.resolve('test/fixtures/documents/integrations-hris.json'), 'integrations.json');
     const map = await t.http.get(`/api/migrations/${m.body.id}/map`).set('Authorization', bearer(A));
     const profile = await t.http
       .post(`/api/migrations/${m.body.id}/map/profiles`)

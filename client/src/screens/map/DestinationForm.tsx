@@ -1,0 +1,39 @@
+// Where one Person/Organization target lands in Pipedrive: a standard field, our custom field, a note,
+// not migrated, or the proposal again. Saved as the next version of the map.
+import { type FormEvent, useState } from 'react';
+import type { DestinationChoice, MapDestination } from '../../api/map.ts';
+import { Button } from '../../components/Button.tsx';
+import { SelectField } from '../../components/fields.tsx';
+import { destinationChoice, destinationOptions, destinationValue, ENTITY_LABELS } from './map-words.ts';
+
+export interface DestinationFormProps {
+  destination: MapDestination;
+  /** Sends the change; resolves true when the map took it. */
+  onSave: (choice: DestinationChoice) => Promise<boolean>;
+  busy: boolean;
+}
+
+export function DestinationForm({ destination: d, onSave, busy }: DestinationFormProps) {
+  const current = destinationValue(d);
+  const [value, setValue] = useState(current);
+  const choice = destinationChoice(value);
+  const unchanged = value === current;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (choice) await onSave(choice);
+  };
+  return (
+    <form className="map-inline-form" onSubmit={submit}>
+      <SelectField
+        label={`Where ${ENTITY_LABELS[d.entity]} · ${d.label} lands`}
+        hint={`Now: ${d.description}. ${d.reason}`}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        options={destinationOptions(d)}
+      />
+      <Button type="submit" variant="secondary" busy={busy} disabled={unchanged || !choice}>
+        Save destination
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,98 @@
+// kill -9 of the CLI running a 2,000-person migration at 20 random moments (each after the run made
+// progress), resumed by running the same command again each time: no duplicates, nothing lost, and the
+// same Pipedrive as a run that was never interrupted. The kill moments come from a printed seed.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listRecords } from '../../server/migration/records.repository.ts';
+import { rng } from '../fixtures/generate.ts';
+import { type MigrationHarness, migrationHarness, pipedriveSnapshot } from '../helpers/migration.ts';
+import { cleanEnv, ROOT, run } from '../helpers/spawn.ts';
+
+const PERSONS = 2000;
+const KILLS = 20;
+const SEED = Number(process.env.KILL_SEED ?? 20261125);
+
+describe(`kill -9 at ${KILLS} random moments of a ${PERSONS}-person run (seed ${SEED})`, () => {
+  let killed: MigrationHarness;
+  let reference: MigrationHarness;
+  beforeAll(async () => {
+    console.log(`kill moments seed: ${SEED} (KILL_SEED to replay)`);
+    // One after the other: provisioning refuses to run twice at once for the same (local) company.
+    killed = await migrationHarness('sqlite', { users: PERSONS, seed: 11, plan: 'premium', limits: false });
+    reference = await migrationHarness('sqlite', {
+      users: PERSONS,
+      seed: 11,
+      plan: 'premium',
+      limits: false,
+    });
+  }, 600_000);
+  afterAll(async () => {
+    await killed?.close();
+    await reference?.close();
+  });
+
+  const env = (h: MigrationHarness) => ({
+    DATABASE_URL: h.app.testDb.url,
+    DATA_DIR: h.dataDir,
+    PIPEDRIVE_API_URL: h.sb.url,
+    PIPEDRIVE_API_TOKEN: h.sb.apiToken,
+    LOG_LEVEL: 'silent',
+  });
+  const args = (h: MigrationHarness) => [
+    path.join(ROOT, 'bin', 'actimo-pipedrive.js'),
+    'migrate',
+    String(h.migrationId),
+    '--yes',
+    '--json',
+  ];
+  const ledgerRows = async (h: MigrationHarness) =>
+    Number((await h.app.testDb.db('ledger').count({ n: '*' }).first())?.n ?? 0);
+
+  it('resumes after every kill with 0 duplicates, 0 lost, and the state of an uninterrupted run', async () => {
+    const random = rng(SEED);
+    let kills = 0;
+    let finished = false;
+    while (kills < KILLS && !finished) {
+      const before = await ledgerRows(killed);
+      const child: ChildProcess = spawn(process.execPath, args(killed), {
+        cwd: ROOT,
+        env: cleanEnv(env(killed)),
+      });
+      let exited = false;
+      const exit = new Promise<number | null>((resolve) =>
+        child.on('exit', (code) => {
+          exited = true;
+          resolve(code);
+        }),
+      );
+      // Wait for progress past the previous attempt, then a random moment within the next 400 ms.
+      while (!exited && (await ledgerRows(killed)) <= before) await new Promise((r) => setTimeout(r, 20));
+      if (!exited) await new Promise((r) => setTimeout(r, Math.floor(random() * 400)));
+      if (!exited) {
+        child.kill('SIGKILL');
+        kills++;
+      }
+      const code = await exit;
+      if (code === 0) finished = true;
+    }
+    console.log(`killed ${kills} times`);
+    expect(kills).toBe(KILLS);
+    const last = await run(args(killed), env(killed), 300_000);
+    expect(last.code, last.stderr).toBe(0);
+    expect(JSON.parse(last.stdout)).toMatchObject({ status: 'completed' });
+
+    const status = await reference
+      .engine()
+      .execute(1, (await reference.service.startFull(1, reference.migrationId)).id);
+    expect(status).toBe('completed');
+
+    const records = await listRecords(killed.app.testDb.db, 1, killed.migrationId);
+    expect(records.filter((r) => r.state !== 'done' && r.state !== 'skipped')).toEqual([]);
+    const got = pipedriveSnapshot(killed.sb) as { persons: Array<{ actimoId: string }> };
+    const want = pipedriveSnapshot(reference.sb);
+    expect(got.persons.length).toBe(PERSONS);
+    expect(new Set(got.persons.map((p) => p.actimoId)).size).toBe(PERSONS);
+    expect(got).toEqual(want);
+  }, 900_000);
+});
