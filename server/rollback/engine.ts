@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.ts';
-import type { Knex } from '../db.ts';
+import { type Knex, readJson, writeJson } from '../db.ts';
 import type { Logger } from '../logger.ts';
-import type { Progress } from '../migration/engine.ts';
+import { type Progress, pipedriveTime } from '../migration/engine.ts';
 import {
   acquireLease,
   holderIsDeadHere,
@@ -30,7 +30,7 @@ import { forgetField } from '../pipedrive/field-schema.repository.ts';
 import type { TransportEvent } from '../pipedrive/transport.ts';
 import { readSettings } from '../tenants/settings.repository.ts';
 import { budgetPolicyOf } from '../tenants/settings.ts';
-import { flatten, type RollbackEntity, same, valueAt } from './decide.ts';
+import { flatten, nest, type RollbackEntity, same, valueAt } from './decide.ts';
 import { hasItems, insertItems, itemsOf, type RollbackItem, setItem } from './items.repository.ts';
 import { planFields, planRecords, readCurrent } from './planner.ts';
 
@@ -446,7 +446,7 @@ class RollbackExecution {
             responseUpdateTime: a.updateTime ?? null,
             ...(a.gone ? { errorCode: 'already_gone' } : {}),
           });
-          await this.applied(trx, a.item);
+          await this.applied(trx, a.item, a.updateTime ?? null);
         } else if (a.notSent) {
           ledger.push({ seq: a.seq, state: 'failed', errorCode: 'not_sent', errorMessage: a.error?.message });
         } else if (a.unknown) {
@@ -477,15 +477,18 @@ class RollbackExecution {
     });
   }
 
-  /** The item is done in Pipedrive: the record forgets what we wrote, so a later run starts afresh. */
-  private async applied(trx: Knex, item: RollbackItem): Promise<void> {
+  /**
+   * The item is done in Pipedrive. A deleted record forgets what we wrote, so a later run creates it
+   * afresh. A restored one records the restore as our last write (its values and update time), so delta
+   * sync sees its webhook as the echo of our own write, and loses its fingerprint so a later run writes
+   * the migration's values again.
+   */
+  private async applied(trx: Knex, item: RollbackItem, updateTime: string | null = null): Promise<void> {
     await setItem(trx, this.companyId, item.id, { status: 'done' }, this.now);
     if (item.recordId === null) return;
     const patch: Record<string, unknown> = {
       state: 'planned',
       fingerprint: null,
-      written: null,
-      update_time: null,
       verified: null,
       read_back: null,
       mismatch_count: 0,
@@ -495,9 +498,24 @@ class RollbackExecution {
       updated_at: this.now,
     };
     if (item.action === 'delete') {
-      patch.pipedrive_id = null;
-      patch.human_fields = null;
-      patch.human_changed_at = null;
+      Object.assign(patch, {
+        pipedrive_id: null,
+        written: null,
+        update_time: null,
+        human_fields: null,
+        human_changed_at: null,
+      });
+    } else {
+      const rec = await trx('migration_records')
+        .where({ company_id: this.companyId, id: item.recordId })
+        .first('written');
+      const w = rec?.written
+        ? (readJson<Record<string, unknown>>(rec.written) as { body?: Record<string, unknown> })
+        : {};
+      const body = flatten(w.body ?? {});
+      for (const [k, v] of flatten(item.detail.body ?? {})) body.set(k, v);
+      patch.written = writeJson({ ...w, body: nest(body) });
+      patch.update_time = pipedriveTime(updateTime);
     }
     await trx('migration_records').where({ company_id: this.companyId, id: item.recordId }).update(patch);
   }
