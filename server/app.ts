@@ -16,6 +16,7 @@ import { mappingRoutes } from './http/routes/mapping.routes.ts';
 import { migrationRoutes } from './http/routes/migration.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { reportRoutes } from './http/routes/report.routes.ts';
+import { rollbackRoutes } from './http/routes/rollback.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { stagingRoutes } from './http/routes/staging.routes.ts';
 import { webhookRoutes } from './http/routes/webhooks.routes.ts';
@@ -112,6 +113,7 @@ export function createApiRouter(deps: AppDeps): express.Router {
   api.use(artifactRoutes(artifacts));
   api.use(reportRoutes(new ReportService({ db, clock: deps.services.clock, maps: mapping.maps, artifacts })));
   api.use(deltaRoutes(db, deps.services.delta, deps.services.migration.delta));
+  api.use(rollbackRoutes(deps.services.rollback));
   api.use(notFound);
   return api;
 }

@@ -167,6 +167,7 @@ export class MigrationEngine {
     const ttl = this.d.leaseTtlMs ?? 30_000;
     const run0 = await getRun(db, companyId, runId);
     if (!run0) throw new Error(`run ${runId} not found`);
+    if (run0.kind === 'rollback') throw new Error(`run ${runId} is a rollback: the rollback engine runs it`);
     if (!['queued', 'running', 'paused'].includes(run0.status)) return run0.status;
     if (run0.status === 'paused' && (run0.resumeAt === null || run0.resumeAt > clock.now())) return 'paused';
     if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl))) {
