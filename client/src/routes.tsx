@@ -6,9 +6,12 @@ import { MigrationLayout } from './screens/MigrationLayout.tsx';
 import { MigrationsScreen } from './screens/MigrationsScreen.tsx';
 import { MapScreen } from './screens/map/MapScreen.tsx';
 import { NotFoundScreen } from './screens/NotFoundScreen.tsx';
+import { PlanScreen } from './screens/plan/PlanScreen.tsx';
 import { RouteError } from './screens/RouteError.tsx';
 import { StagedRecordsScreen } from './screens/records/StagedRecordsScreen.tsx';
+import { RunScreen } from './screens/run/RunScreen.tsx';
 import { StepScreen } from './screens/StepScreen.tsx';
+import { SampleScreen } from './screens/sample/SampleScreen.tsx';
 import { UploadScreen } from './screens/upload/UploadScreen.tsx';
 
 export const routes: RouteObject[] = [
@@ -27,6 +30,9 @@ export const routes: RouteObject[] = [
           { path: 'upload', element: <UploadScreen /> },
           { path: 'upload/records/:entity', element: <StagedRecordsScreen /> },
           { path: 'map', element: <MapScreen /> },
+          { path: 'plan', element: <PlanScreen /> },
+          { path: 'sample', element: <SampleScreen /> },
+          { path: 'run', element: <RunScreen /> },
           // Steps whose server API does not exist yet say so.
           { path: ':step', element: <StepScreen /> },
         ],

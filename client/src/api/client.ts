@@ -1,7 +1,7 @@
 // The panel's one way to call its server. Inside Pipedrive every call carries the signed token
 // (`Authorization: Bearer …`); a 401 drops the cached token and retries once with a fresh one.
 import type { z } from 'zod';
-import { isAbort, networkError, timeoutError } from './errors.ts';
+import { errorFromResponse, isAbort, networkError, timeoutError } from './errors.ts';
 import { type EventStream, type EventStreamHandlers, openEventStream } from './events.ts';
 import {
   buildUrl,
@@ -26,6 +26,11 @@ export interface RequestOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface Download {
+  name: string;
+  blob: Blob;
+}
 
 export interface ApiClientOptions {
   tokens?: TokenSource;
@@ -89,6 +94,34 @@ export class ApiClient {
   /** Multipart upload with progress (see upload.ts). */
   upload<T>(path: string, options: UploadOptions & { schema: z.ZodType<T> }): Promise<T> {
     return uploadFiles(this, path, options);
+  }
+
+  /**
+   * A file the server offers as a download, fetched with the token (a plain link cannot carry it inside
+   * Pipedrive): its bytes and the name the server gives it.
+   */
+  async download(path: string, options: { signal?: AbortSignal } = {}): Promise<Download> {
+    const url = buildUrl(this.baseUrl, path);
+    const res = await withToken(this.tokens, async (token) => {
+      const headers: Record<string, string> = {};
+      if (token) headers.Authorization = `Bearer ${token}`;
+      try {
+        return await this.fetchImpl(url, {
+          headers,
+          credentials: 'same-origin',
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (err) {
+        if (isAbort(err)) throw err;
+        throw networkError(err);
+      }
+    });
+    if (!res.ok) {
+      throw errorFromResponse(res.status, await res.text(), res.headers.get('x-request-id'));
+    }
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? path.split('/').pop() ?? 'download';
+    return { name, blob: await res.blob() };
   }
 
   /** A server-sent-events stream read over fetch, so it can carry the token (see events.ts). */

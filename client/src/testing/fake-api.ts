@@ -12,6 +12,10 @@ export interface FakeRequest {
 export interface Reply {
   status?: number;
   body?: unknown;
+  /** A raw body instead of JSON (an event stream, a download), with its content type. */
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
 }
 
 type Handler = Reply | ((req: FakeRequest) => Reply | Promise<Reply>);
@@ -126,9 +130,11 @@ export class FakeApi {
         : route.handler
       : apiError(500, 'no_fake', `The fake API has no answer for ${method} ${req.path}.`);
     if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
-    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
-      status: reply.status ?? 200,
-      headers: { 'content-type': 'application/json' },
+    const status = reply.status ?? 200;
+    const text = reply.text ?? (reply.body === undefined ? null : JSON.stringify(reply.body));
+    return new Response(status === 204 ? null : text, {
+      status,
+      headers: { 'content-type': reply.contentType ?? 'application/json', ...reply.headers },
     });
   };
 
