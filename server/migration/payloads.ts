@@ -94,3 +94,26 @@ export function fingerprint(body: unknown): string {
     .update(JSON.stringify(stable(body)))
     .digest('hex');
 }
+
+/** The key of the note that goes with an uploaded file (a `note` record). */
+export const fileNoteKeyOf = (fileKey: string): string => `file:${fileKey}`;
+
+const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The note on the person that carries an uploaded file's original name, upload date and source batch. */
+export function fileNoteContent(f: {
+  actimoId: string;
+  fileName: string | null;
+  uploadDate: string | null;
+  sourceBatch: string | null;
+}): string {
+  const line = (label: string, v: string | null) => `<p>${label}: ${escapeHtml(v ?? '(unknown)')}</p>`;
+  return (
+    '<p><b>File from Actimo</b></p>' +
+    line('Original file name', f.fileName) +
+    line('Uploaded', f.uploadDate) +
+    line('Source batch', f.sourceBatch) +
+    `<p>${noteMarker(fileNoteKeyOf(f.actimoId))}</p>`
+  );
+}

@@ -9,8 +9,15 @@ import type { PipedriveClient } from '../pipedrive/client.ts';
 import { costOfOp } from '../pipedrive/costs.ts';
 import { dailyTokenBudget } from '../pipedrive/token-budget.ts';
 import type { CompanySettings } from '../tenants/settings.ts';
-import { loadOrganizations, loadPersons, stagedIds } from './inputs.ts';
-import { noteContent, noteKeyOf, type OwnerTally, organizationPayload, personPayload } from './payloads.ts';
+import { loadFiles, loadOrganizations, loadPersons, stagedFileIds, stagedIds } from './inputs.ts';
+import {
+  fileNoteKeyOf,
+  noteContent,
+  noteKeyOf,
+  type OwnerTally,
+  organizationPayload,
+  personPayload,
+} from './payloads.ts';
 import {
   type ExistingIndex,
   indexExisting,
@@ -148,7 +155,9 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
     organization: emptyEntity(),
     person: emptyEntity(),
     note: emptyEntity(),
+    file: emptyEntity(),
   };
+  const personSkipped = new Set<string>();
   const planned: PlannedRecord[] = [];
   const count = (entity: EngineEntity, dec: Decision, p: MigrationRecord | undefined, fresh: boolean) => {
     const e = entities[entity];
@@ -213,6 +222,7 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
         settings.duplicatePolicy,
       );
       count('person', dec, p, false);
+      if (dec.action === 'skip') personSkipped.add(person.actimoId);
       const name = typeof built.body.name === 'string' ? built.body.name : null;
       planned.push({
         entity: 'person',
@@ -252,6 +262,53 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
       }
     }
   }
+  // Files: an upload on the person, then a note with the original name, upload date and source batch.
+  const stagedPersons = new Set(personIds);
+  const fileIds = await stagedFileIds(db, companyId, migrationId);
+  for (let i = 0; i < fileIds.length; i += 500) {
+    const files = await loadFiles(db, companyId, migrationId, fileIds.slice(i, i + 500));
+    for (const f of files.values()) {
+      const skipReason = personSkipped.has(f.personId)
+        ? 'person_skipped'
+        : !stagedPersons.has(f.personId)
+          ? 'person_not_staged'
+          : f.storedPath === null
+            ? 'file_missing'
+            : null;
+      const p = prior.get(`file:${f.actimoId}`);
+      const dec: Decision = skipReason
+        ? { action: 'skip', reason: skipReason, pipedriveId: p?.pipedriveId ?? null, existedBefore: false }
+        : { action: 'create', reason: null, pipedriveId: p?.pipedriveId ?? null, existedBefore: false };
+      count('file', dec, p, false);
+      planned.push({
+        entity: 'file',
+        actimoKey: f.actimoId,
+        personKey: f.personId,
+        label: f.fileName,
+        action: dec.action,
+        reasonCode: dec.reason,
+        pipedriveId: dec.pipedriveId,
+        existedBefore: false,
+        state: stateFor(p, dec),
+      });
+      const nkey = fileNoteKeyOf(f.actimoId);
+      const pn = prior.get(`note:${nkey}`);
+      if (dec.action === 'skip' && !pn) continue;
+      const nd: Decision = { ...dec, pipedriveId: pn?.pipedriveId ?? null };
+      count('note', nd, pn, false);
+      planned.push({
+        entity: 'note',
+        actimoKey: nkey,
+        personKey: f.personId,
+        label: f.fileName,
+        action: nd.action,
+        reasonCode: nd.reason,
+        pipedriveId: nd.pipedriveId,
+        existedBefore: false,
+        state: stateFor(pn, nd),
+      });
+    }
+  }
   await savePlan(db, companyId, migrationId, planned, d.now);
   return {
     policy: settings.duplicatePolicy,
@@ -281,6 +338,7 @@ export function estimate(
   add('persons.add', e.person.create);
   add('persons.update', e.person.merge);
   add('notes.add', e.note.create);
+  add('files.add', e.file.create);
   // Before-images of merged records, 100 ids a request.
   add('organizations.list', Math.ceil(e.organization.merge / 100));
   add('persons.list', Math.ceil(e.person.merge / 100));
@@ -290,6 +348,8 @@ export function estimate(
   if (orgWrites > 0) add('organizations.list', pagesFor(orgWrites));
   if (personWrites > 0) add('persons.list', pagesFor(personWrites));
   if (e.note.create > 0) add('notes.list', pagesFor(e.note.create));
+  // v1 files have no updated_since: the read-back pages every file of the account (ours, 500 a page).
+  if (e.file.create > 0) add('files.list', pagesFor(e.file.create));
   const merged = new Map<string, CostLine>();
   for (const l of lines) {
     const m = merged.get(l.op);
