@@ -18,7 +18,7 @@ import { isPipedriveError, type PipedriveApiError } from '../pipedrive/errors.ts
 import type { TransportEvent } from '../pipedrive/transport.ts';
 import { readSettings } from '../tenants/settings.repository.ts';
 import { budgetPolicyOf, type CompanySettings } from '../tenants/settings.ts';
-import { loadFiles, loadOrganizations, loadPersons, type StagedFileInput } from './inputs.ts';
+import { loadActivities, loadFiles, loadOrganizations, loadPersons, type StagedFileInput } from './inputs.ts';
 import {
   acquireLease,
   holderIsDeadHere,
@@ -38,6 +38,8 @@ import {
   writeResults,
 } from './ledger.repository.ts';
 import {
+  activityKeyOf,
+  activityPayload,
   fileNoteContent,
   fingerprint,
   noteContent,
@@ -48,6 +50,7 @@ import {
 } from './payloads.ts';
 import {
   customValue,
+  listAllActivities,
   listAllOrganizations,
   listAllPersons,
   listOwners,
@@ -145,7 +148,7 @@ class Stopped extends Error {
 }
 
 // Files before notes: a file's note is written only once its upload is done.
-const PHASES: readonly EngineEntity[] = ['organization', 'person', 'file', 'note'];
+const PHASES: readonly EngineEntity[] = ['organization', 'person', 'file', 'note', 'activity'];
 const UPDATE_STRIP = ['add_time'];
 const EXISTING_STRIP = ['add_time', 'owner_id', 'visible_to'];
 
@@ -497,6 +500,8 @@ class RunExecution {
       }
     } else if (entity === 'file') {
       await this.prepareUploads(todo, writes);
+    } else if (entity === 'activity') {
+      await this.prepareActivities(todo, writes);
     } else {
       const fileNotes = entity === 'note' ? todo.filter((r) => isFileNote(r)) : [];
       if (fileNotes.length > 0) await this.prepareFileNotes(fileNotes, writes);
@@ -568,6 +573,26 @@ class RunExecution {
         seq: 0,
         file: f,
       });
+    }
+  }
+
+  /** Calls and meetings, with their person as primary participant; sent again only when changed. */
+  private async prepareActivities(todo: MigrationRecord[], out: Prepared[]): Promise<void> {
+    const acts = await loadActivities(
+      this.d.db,
+      this.companyId,
+      this.migrationId,
+      todo.map((r) => r.actimoKey),
+    );
+    const personIds = await this.personIdsOf([...new Set(todo.map((r) => r.personKey!).filter(Boolean))]);
+    const today = new Date(this.now).toISOString().slice(0, 10);
+    const ctx = this.refContext();
+    for (const r of todo) {
+      const a = acts.get(r.actimoKey);
+      const personId = personIds.get(r.personKey!);
+      if (!a || personId === undefined) continue;
+      const built = activityPayload(a, personId, ctx, today);
+      this.maybeWrite(out, r, built.body, built.fields, 'activity');
     }
   }
 
@@ -654,7 +679,7 @@ class RunExecution {
 
   /** The current values of the fields we are about to change on records that existed before us, 100 ids a read. */
   private async beforeImages(entity: EngineEntity, writes: Prepared[]): Promise<void> {
-    if (entity === 'note' || entity === 'file') return;
+    if (entity === 'note' || entity === 'file' || entity === 'activity') return;
     // Records that were there before us, and every record a delta updates (a human may have touched it).
     const existing = writes.filter(
       (w) => w.op === 'update' && (w.record.existedBefore || this.runRow.kind === 'delta'),
@@ -775,6 +800,10 @@ class RunExecution {
       return w.op === 'create'
         ? c.persons.addPerson({ AddPersonRequest: w.body as never })
         : c.persons.updatePerson({ id, UpdatePersonRequest: w.body as never });
+    if (entity === 'activity')
+      return w.op === 'create'
+        ? c.activities.addActivity({ AddActivityRequest: w.body as never })
+        : c.activities.updateActivity({ id, AddActivityRequest: w.body as never });
     return w.op === 'create'
       ? c.notes.addNote({ AddNoteRequest: w.body as never })
       : c.notes.updateNote({ id, NoteRequest: { content: String(w.body.content) } as never });
@@ -919,6 +948,23 @@ class RunExecution {
         if (hit) found.set(o.seq * 1e6 + o.runId, hit);
       }
     }
+    const activities = byEntity('activity');
+    if (activities.length > 0) {
+      // Activities by the marker in their note.
+      const byMarker = new Map<string, { id: number; updateTime: string | null }>();
+      for (const a of await listAllActivities(this.client, since ? { updatedSince: since } : {})) {
+        const m = /Actimo migration ref: (activity:[^<]*)</.exec(String(a.note ?? ''));
+        if (m)
+          byMarker.set(m[1]!, {
+            id: a.id,
+            updateTime: pipedriveTime(a.update_time as string | null),
+          });
+      }
+      for (const o of activities) {
+        const hit = byMarker.get(activityKeyOf(recs.get(o.recordId)!.actimoKey));
+        if (hit) found.set(o.seq * 1e6 + o.runId, hit);
+      }
+    }
     for (const o of byEntity('note')) {
       const rec = recs.get(o.recordId)!;
       const personId = (o.request as { body?: { person_id?: number } }).body?.person_id;
@@ -1024,6 +1070,9 @@ class RunExecution {
         for await (const n of this.noteListing(since)) back.set(Number(n.id), n);
       } else if (entity === 'file') {
         for await (const f of this.fileListing()) back.set(Number(f.id), f);
+      } else if (entity === 'activity') {
+        for (const a of await listAllActivities(this.client, since ? { updatedSince: since } : {}))
+          back.set(a.id, a);
       } else {
         const listed =
           entity === 'person'

@@ -155,3 +155,42 @@ export async function loadFiles(
   }
   return out;
 }
+
+/** A staged call or meeting (docs/staging.md): its person and values (due date and time already in UTC). */
+export interface StagedActivityInput {
+  actimoId: string;
+  personId: string | null;
+  values: Record<string, StagedScalar>;
+}
+
+export async function stagedActivityIds(db: Knex, companyId: number, migrationId: number): Promise<string[]> {
+  const rows = await db('staged_activities')
+    .where(scope(companyId, migrationId))
+    .orderBy('id')
+    .select('actimo_id');
+  return rows.map((r) => String(r.actimo_id));
+}
+
+export async function loadActivities(
+  db: Knex,
+  companyId: number,
+  migrationId: number,
+  actimoIds: readonly string[],
+): Promise<Map<string, StagedActivityInput>> {
+  const out = new Map<string, StagedActivityInput>();
+  for (let i = 0; i < actimoIds.length; i += 500) {
+    const rows = (await db('staged_activities')
+      .where(scope(companyId, migrationId))
+      .whereIn('actimo_id', actimoIds.slice(i, i + 500) as string[])) as Row[];
+    for (const r of rows) {
+      const values = readJson<Record<string, StagedScalar>>(r.data);
+      const person = r.person_id ?? values.personId;
+      out.set(String(r.actimo_id), {
+        actimoId: String(r.actimo_id),
+        personId: person == null || person === '' ? null : String(person),
+        values,
+      });
+    }
+  }
+  return out;
+}

@@ -9,8 +9,17 @@ import type { PipedriveClient } from '../pipedrive/client.ts';
 import { costOfOp } from '../pipedrive/costs.ts';
 import { dailyTokenBudget } from '../pipedrive/token-budget.ts';
 import type { CompanySettings } from '../tenants/settings.ts';
-import { loadFiles, loadOrganizations, loadPersons, stagedFileIds, stagedIds } from './inputs.ts';
 import {
+  loadActivities,
+  loadFiles,
+  loadOrganizations,
+  loadPersons,
+  stagedActivityIds,
+  stagedFileIds,
+  stagedIds,
+} from './inputs.ts';
+import {
+  activityPayload,
   fileNoteKeyOf,
   noteContent,
   noteKeyOf,
@@ -62,6 +71,8 @@ export interface Plan {
   mapVersion: number;
   entities: Record<EngineEntity, EntityPlan>;
   owners: OwnerTally;
+  /** Activity owners: matched by e-mail, or the default owner. */
+  activityOwners: OwnerTally;
   existing: { persons: number; organizations: number };
   estimate: Estimate;
 }
@@ -156,6 +167,7 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
     person: emptyEntity(),
     note: emptyEntity(),
     file: emptyEntity(),
+    activity: emptyEntity(),
   };
   const personSkipped = new Set<string>();
   const planned: PlannedRecord[] = [];
@@ -309,12 +321,47 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
       });
     }
   }
+  // Calls and meetings of migrated persons.
+  const activityOwners: OwnerTally = { matched: 0, defaulted: 0 };
+  const today = new Date(d.now).toISOString().slice(0, 10);
+  const activityIds = await stagedActivityIds(db, companyId, migrationId);
+  for (let i = 0; i < activityIds.length; i += 500) {
+    const acts = await loadActivities(db, companyId, migrationId, activityIds.slice(i, i + 500));
+    for (const a of acts.values()) {
+      const skipReason =
+        typeof a.values.type !== 'string'
+          ? 'unknown_activity_type'
+          : a.personId === null || !stagedPersons.has(a.personId)
+            ? 'user_not_found'
+            : personSkipped.has(a.personId)
+              ? 'person_skipped'
+              : null;
+      const p = prior.get(`activity:${a.actimoId}`);
+      const dec: Decision = skipReason
+        ? { action: 'skip', reason: skipReason, pipedriveId: p?.pipedriveId ?? null, existedBefore: false }
+        : { action: 'create', reason: null, pipedriveId: p?.pipedriveId ?? null, existedBefore: false };
+      if (!skipReason) activityPayload(a, 0, ctx, today, activityOwners);
+      count('activity', dec, p, false);
+      planned.push({
+        entity: 'activity',
+        actimoKey: a.actimoId,
+        personKey: a.personId,
+        label: typeof a.values.subject === 'string' ? a.values.subject : null,
+        action: dec.action,
+        reasonCode: dec.reason,
+        pipedriveId: dec.pipedriveId,
+        existedBefore: false,
+        state: stateFor(p, dec),
+      });
+    }
+  }
   await savePlan(db, companyId, migrationId, planned, d.now);
   return {
     policy: settings.duplicatePolicy,
     mapVersion: map.version,
     entities,
     owners: owner,
+    activityOwners,
     existing: { persons: index.personCount, organizations: index.orgCount },
     estimate: estimate(entities, settings, d.burstLimit, d.spentToday ?? 0),
   };
@@ -339,6 +386,7 @@ export function estimate(
   add('persons.update', e.person.merge);
   add('notes.add', e.note.create);
   add('files.add', e.file.create);
+  add('activities.add', e.activity.create);
   // Before-images of merged records, 100 ids a request.
   add('organizations.list', Math.ceil(e.organization.merge / 100));
   add('persons.list', Math.ceil(e.person.merge / 100));
@@ -350,6 +398,7 @@ export function estimate(
   if (e.note.create > 0) add('notes.list', pagesFor(e.note.create));
   // v1 files have no updated_since: the read-back pages every file of the account (ours, 500 a page).
   if (e.file.create > 0) add('files.list', pagesFor(e.file.create));
+  if (e.activity.create > 0) add('activities.list', pagesFor(e.activity.create));
   const merged = new Map<string, CostLine>();
   for (const l of lines) {
     const m = merged.get(l.op);

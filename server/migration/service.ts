@@ -203,6 +203,7 @@ export class MigrationService {
       person: { create: 0, merge: 0, skip: 0, done: 0, reasons: {} },
       note: { create: 0, merge: 0, skip: 0, done: 0, reasons: {} },
       file: { create: 0, merge: 0, skip: 0, done: 0, reasons: {} },
+      activity: { create: 0, merge: 0, skip: 0, done: 0, reasons: {} },
     };
     for (const r of recs) {
       const e = out[r.entity];

@@ -125,7 +125,11 @@ describe('an upload and file notes applied and then answered by a dropped connec
     expect(upload).toEqual([{ state: 'done', error_code: 'resolved_found', response_id: files[0]!.id }]);
     expect(await ledgerCounts(db, 1, h.migrationId)).toMatchObject({
       'upload:done': 1,
-      'create:done': plan.entities.organization.create + plan.entities.person.create + notes.length,
+      'create:done':
+        plan.entities.organization.create +
+        plan.entities.person.create +
+        notes.length +
+        plan.entities.activity.create,
     });
   }, 300_000);
 });
