@@ -27,6 +27,8 @@ export interface RefContext {
 export interface OwnerTally {
   matched: number;
   defaulted: number;
+  /** The last resolution (the record just built): e-mail asked, user id used, defaulted. */
+  last?: { email: string | null; userId: number | null; defaulted: boolean };
 }
 
 function refs(ctx: RefContext, tally?: OwnerTally): PayloadRefs {
@@ -37,11 +39,17 @@ function refs(ctx: RefContext, tally?: OwnerTally): PayloadRefs {
       if (!o) return undefined;
       const id = email ? o.byEmail.get(normEmail(email)) : undefined;
       if (id !== undefined) {
-        if (tally) tally.matched++;
+        if (tally) {
+          tally.matched++;
+          tally.last = { email: email ?? null, userId: id, defaulted: false };
+        }
         return { id, defaulted: false };
       }
       if (o.defaultOwner === undefined) return undefined;
-      if (tally) tally.defaulted++;
+      if (tally) {
+        tally.defaulted++;
+        tally.last = { email: email ?? null, userId: o.defaultOwner, defaulted: true };
+      }
       return { id: o.defaultOwner, defaulted: email !== undefined };
     },
     visibleTo: ctx.visibleTo,

@@ -221,6 +221,7 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
   for (let i = 0; i < personIds.length; i += 500) {
     const chunk = await loadPersons(db, companyId, migrationId, personIds.slice(i, i + 500));
     for (const person of chunk.values()) {
+      owner.last = undefined;
       const built = personPayload(person, ctx, owner);
       const emails = Array.isArray(built.body.emails) ? (built.body.emails as Array<{ value?: string }>) : [];
       const email = emails.find((e) => e.value)?.value;
@@ -246,6 +247,7 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
         pipedriveId: dec.pipedriveId,
         existedBefore: dec.existedBefore,
         state: stateFor(p, dec),
+        owner: dec.action === 'skip' ? null : (owner.last ?? null),
       });
       const content = dec.action === 'skip' ? null : noteContent(person, built.note, ctx);
       const key = noteKeyOf(person.actimoId);
@@ -340,7 +342,7 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
       const dec: Decision = skipReason
         ? { action: 'skip', reason: skipReason, pipedriveId: p?.pipedriveId ?? null, existedBefore: false }
         : { action: 'create', reason: null, pipedriveId: p?.pipedriveId ?? null, existedBefore: false };
-      if (!skipReason) activityPayload(a, 0, ctx, today, activityOwners);
+      const resolved = skipReason ? null : activityPayload(a, 0, ctx, today, activityOwners).owner;
       count('activity', dec, p, false);
       planned.push({
         entity: 'activity',
@@ -352,6 +354,9 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
         pipedriveId: dec.pipedriveId,
         existedBefore: false,
         state: stateFor(p, dec),
+        owner: resolved
+          ? { email: resolved.email, userId: resolved.id, defaulted: resolved.defaulted }
+          : null,
       });
     }
   }

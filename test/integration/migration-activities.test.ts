@@ -78,6 +78,36 @@ describe.each(ENGINES)('the activities phase on %s', (engine) => {
     ]);
   }, 300_000);
 
+  it("stores each record's owner resolution and shows it in the records API", async () => {
+    const acts = (
+      await h.app.http
+        .get(`/api/migrations/${h.migrationId}/records`)
+        .query({ entity: 'activity', limit: 500 })
+        .expect(200)
+    ).body.records as Array<{ personKey: string; owner: unknown }>;
+    expect(
+      acts.map((a) => [a.personKey, a.owner]).sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+    ).toEqual(
+      Array.from({ length: 10 }, (_, n) => [
+        String(100000 + n),
+        n === 0
+          ? { email: 'nobody@elsewhere.example', userId: h.sb.adminId, defaulted: true }
+          : { email: 'admin@example.dk', userId: admin, defaulted: false },
+      ]),
+    );
+    const persons = (
+      await h.app.http
+        .get(`/api/migrations/${h.migrationId}/records`)
+        .query({ entity: 'person', limit: 500 })
+        .expect(200)
+    ).body.records as Array<{ owner: { userId: number; defaulted: boolean } | null }>;
+    expect(persons.length).toBe(200);
+    // The export's users name no owner: every person goes to the default owner, and says so.
+    expect(new Set(persons.map((p) => JSON.stringify(p.owner)))).toEqual(
+      new Set([JSON.stringify({ email: null, userId: h.sb.adminId, defaulted: true })]),
+    );
+  });
+
   it('makes no write when run again', async () => {
     const before = h.sb.sandbox.requests.list({ companyId: h.sb.companyId }).length;
     const run = await h.service.startFull(1, h.migrationId);
