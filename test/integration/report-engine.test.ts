@@ -2,8 +2,12 @@
 // into the sandbox (two users without a name, so skipped; the "Survey score" field deleted in Pipedrive
 // after provisioning, so every person carrying a survey score fails with Pipedrive's validation error),
 // every staged record is in exactly one final state with its reason code, the runs' requests and tokens are
-// the report's totals, the skip file holds exactly the skipped and failed rows, and after a rollback the
+// the report's totals, the skip file holds exactly the skipped and failed rows (over HTTP and from the
+// `report` command), and after a rollback the
 // rolled-back column counts what was undone.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineFactsRepository, stagedIdOf } from '../../server/report/engine-facts.repository.ts';
@@ -11,6 +15,9 @@ import { checkInvariant, type ReconciliationReport } from '../../server/report/m
 import { ENGINES } from '../helpers/db.ts';
 import { type MigrationHarness, migrationHarness } from '../helpers/migration.ts';
 import { migrateAll, rollbackEngine, rollbackService } from '../helpers/rollback.ts';
+import { run } from '../helpers/spawn.ts';
+
+const CLI = ['bin/actimo-pipedrive.js'];
 
 const none = { created: 0, updated: 0, skipped: 0, failed: 0, rolled_back: 0, not_run: 0 };
 
@@ -153,6 +160,34 @@ describe.each(ENGINES)('the reconciliation report of a real migration on %s', (e
       ),
     );
   }, 60_000);
+
+  it('gives the same figures and skip file from the report command line', async () => {
+    const env = { DATABASE_URL: h.app.testDb.url, DATA_DIR: h.app.config.dataDir };
+    const json = await run([...CLI, 'report', String(h.migrationId), '--format', 'json'], env, 90_000);
+    expect([json.code, json.stderr]).toEqual([0, '']);
+    const r = JSON.parse(json.stdout) as ReconciliationReport;
+    expect(checkInvariant(r)).toEqual([]);
+    expect(r.objects.find((o) => o.entity === 'person')!.states).toEqual({
+      ...none,
+      created: 48,
+      skipped: 2,
+      failed: 10,
+    });
+    const out = mkdtempSync(path.join(os.tmpdir(), 'report-cli-'));
+    try {
+      const csv = await run(
+        [...CLI, 'report', String(h.migrationId), '--format', 'csv', '--out', out, '--json'],
+        env,
+        90_000,
+      );
+      expect([csv.code, csv.stderr]).toEqual([0, '']);
+      const file = path.join(out, 'skipped-users.csv');
+      expect(JSON.parse(csv.stdout)).toEqual({ files: [file] });
+      expect(parse(readFileSync(file, 'utf8'), { bom: true }).length).toBe(13);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('counts what a rollback undid in the rolled-back column, and the numbers still add up', async () => {
     const svc = rollbackService(h);
