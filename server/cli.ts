@@ -6,6 +6,8 @@ import { registerDeltaCommands } from './cli/delta.command.ts';
 import { type CliIo, ExitWith, processIo, reportError } from './cli/io.ts';
 import { registerMigrateCommands } from './cli/migrate.command.ts';
 import { registerPlanCommands } from './cli/plan.command.ts';
+import { registerReportCommands } from './cli/report.command.ts';
+import { registerRollbackCommands } from './cli/rollback.command.ts';
 import { registerStageCommands } from './cli/stage.command.ts';
 
 export function buildCli(io: CliIo): Command {
@@ -19,9 +21,11 @@ export function buildCli(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerDbCommands(program, io);
   registerStageCommands(program, io);
+  registerRollbackCommands(program, io);
   registerPlanCommands(program, io);
   registerMigrateCommands(program, io);
   registerDeltaCommands(program, io);
+  registerReportCommands(program, io);
   return program;
 }
 

@@ -20,12 +20,15 @@ import {
   type PipedriveServices,
 } from './pipedrive/connections.ts';
 import type { OAuthApp, PipedriveTokens } from './pipedrive/oauth.ts';
+import { RollbackService } from './rollback/service.ts';
 import { InstallationService } from './tenants/installation.service.ts';
 import { LOCAL_COMPANY } from './tenants/tenant-context.ts';
 import { type EventHandler, WebhookProcessor } from './webhooks/processor.ts';
 import { parseEvents } from './webhooks/registration.ts';
 
 export interface Services {
+  /** Rollback of a migration or run, and the audit log (runs are executed by the migration worker). */
+  rollback: RollbackService;
   clock: Clock;
   /** Works through received webhook events; handlers are added by the parts that own the records. */
   webhooks: WebhookProcessor;
@@ -38,6 +41,7 @@ export interface Services {
     service: MigrationService;
     worker: MigrationWorker;
     mapping: Mapping;
+    /** Delta from a newer Actimo export (preview, apply as a run of kind delta). */
     delta: ActimoDeltaService;
   };
   /** After go-live: webhook registration and repair, the reconciliation sweep, webhook health. */
@@ -96,6 +100,15 @@ function migrationModule(
   return { service, worker, mapping, delta: actimoDelta };
 }
 
+function rollbackModule(
+  rt: { db: Knex },
+  clock: Clock,
+  pipedrive: PipedriveServices,
+  worker: MigrationWorker,
+): RollbackService {
+  return new RollbackService({ db: rt.db, clock, pipedrive, kick: () => worker.kick() });
+}
+
 export function buildServices(
   rt: { config: Config; db: Knex; logger: Logger },
   o: ServiceOptions = {},
@@ -147,13 +160,15 @@ export function buildServices(
       connections: (companyId) => installs.connection(companyId),
     };
     const delta = deltaSync(pipedrive);
+    const migration = migrationModule(rt, clock, pipedrive, delta);
     return {
+      rollback: rollbackModule(rt, clock, pipedrive, migration.worker),
       clock,
       webhooks,
       installs,
       oauthApp,
       pipedrive,
-      migration: migrationModule(rt, clock, pipedrive, delta),
+      migration,
       delta,
     };
   }
@@ -173,13 +188,15 @@ export function buildServices(
       };
   const pipedrive: PipedriveServices = { db: rt.db, clock, limiters, connections };
   const delta = deltaSync(pipedrive);
+  const migration = migrationModule(rt, clock, pipedrive, delta);
   return {
+    rollback: rollbackModule(rt, clock, pipedrive, migration.worker),
     clock,
     webhooks,
     installs: undefined,
     oauthApp: undefined,
     pipedrive,
-    migration: migrationModule(rt, clock, pipedrive, delta),
+    migration,
     delta,
   };
 }

@@ -88,6 +88,11 @@ export function registerMigrateCommands(program: Command, io: CliIo): void {
         const sample = o.sample === undefined ? undefined : Number(o.sample);
 
         let run = await activeRun(db, companyId, migrationId);
+        if (run?.kind === 'rollback')
+          throw new ValidationError(
+            'run_in_progress',
+            `Rollback run ${run.id} of this migration is ${run.status}; finish it with \`actimo-pipedrive rollback ${migrationId}\` first.`,
+          );
         if (!run) {
           const plan = await service.plan(companyId, migrationId);
           if (!o.yes) {

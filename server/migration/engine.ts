@@ -167,6 +167,7 @@ export class MigrationEngine {
     const ttl = this.d.leaseTtlMs ?? 30_000;
     const run0 = await getRun(db, companyId, runId);
     if (!run0) throw new Error(`run ${runId} not found`);
+    if (run0.kind === 'rollback') throw new Error(`run ${runId} is a rollback: the rollback engine runs it`);
     if (!['queued', 'running', 'paused'].includes(run0.status)) return run0.status;
     if (run0.status === 'paused' && (run0.resumeAt === null || run0.resumeAt > clock.now())) return 'paused';
     if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl))) {
@@ -387,12 +388,15 @@ class RunExecution {
   // ---- phases ----
 
   private async phaseLoop(entity: EngineEntity): Promise<void> {
+    // A pass sends what is not written yet; writes with an unknown outcome are then resolved, and those
+    // that did not happen are sent by the next pass. Six passes: a record still unknown after that waits
+    // for the next run (it stays `unknown`, resolved before anything else then).
     for (let round = 0; round < 6; round++) {
       const sent = await this.phasePass(entity);
-      const open = await openWrites(this.d.db, this.companyId, this.migrationId);
-      if (open.length > 0) await this.resolveOpen();
-      else if (sent === 0 || round > 0) return;
       if (sent === 0) return;
+      const open = await openWrites(this.d.db, this.companyId, this.migrationId);
+      if (open.length === 0) return;
+      await this.resolveOpen();
     }
   }
 
@@ -402,19 +406,43 @@ class RunExecution {
     let afterId = 0;
     let sent = 0;
     let next = this.prepareChunk(entity, afterId, size);
+    // A chunk's answers are written (one transaction) while the next chunk is on the wire.
+    let flushing: Promise<void> = Promise.resolve();
     for (;;) {
       const chunk = await next;
-      if (!chunk) return sent;
+      if (!chunk) {
+        await flushing;
+        return sent;
+      }
       afterId = chunk.lastId;
       // The next chunk is read and built while this one is on the wire.
       next = this.prepareChunk(entity, afterId, size);
-      if (chunk.writes.length > 0) {
-        await this.sendChunk(entity, chunk.writes);
-        sent += chunk.writes.length;
+      next.catch(() => undefined);
+      if (chunk.writes.length === 0) {
+        await flushing;
+        flushing = this.checkpoint();
+        flushing.catch(() => undefined);
+        continue;
       }
-      await next.catch(() => undefined);
-      await this.checkpoint();
+      await this.writeChunkIntents(chunk.writes);
+      const answers = await this.pool(chunk.writes.map((w) => () => this.send(entity, w)));
+      try {
+        await flushing;
+      } catch (err) {
+        await this.recordAnswers(answers).catch(() => undefined);
+        throw err;
+      }
+      sent += chunk.writes.length;
+      flushing = this.settle(answers);
+      flushing.catch(() => undefined);
     }
+  }
+
+  private async settle(answers: Answer[]): Promise<void> {
+    await this.recordAnswers(answers);
+    const paused = answers.find((a) => a.notSent && isPipedriveError(a.error, 'budget_exhausted'));
+    if (paused) throw new Paused((paused.error as PipedriveApiError).info.resumeAt ?? this.now + 3_600_000);
+    await this.checkpoint();
   }
 
   private async prepareChunk(
@@ -580,7 +608,7 @@ class RunExecution {
     }
   }
 
-  private async sendChunk(entity: EngineEntity, writes: Prepared[]): Promise<void> {
+  private async writeChunkIntents(writes: Prepared[]): Promise<void> {
     const { db } = this.d;
     for (const w of writes) w.seq = ++this.seq;
     const intents: LedgerIntent[] = writes.map((w) => ({
@@ -602,10 +630,6 @@ class RunExecution {
           )
           .update({ state: 'pending', updated_at: this.now, last_run_id: this.runRow.id });
     });
-    const answers = await this.pool(writes.map((w) => () => this.send(entity, w)));
-    await this.recordAnswers(answers);
-    const paused = answers.find((a) => a.notSent && isPipedriveError(a.error, 'budget_exhausted'));
-    if (paused) throw new Paused((paused.error as PipedriveApiError).info.resumeAt ?? this.now + 3_600_000);
   }
 
   private async pool<T>(tasks: Array<() => Promise<T>>): Promise<T[]> {

@@ -25,6 +25,8 @@ export interface Run {
   updatedAt: number;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Who asked for the run (`user:<id>` from the panel or API, `cli` from the command line). */
+  startedBy: string | null;
 }
 
 type Row = Record<string, unknown>;
@@ -52,6 +54,7 @@ function toRun(r: Row): Run {
     updatedAt: Number(r.updated_at),
     errorCode: r.error_code == null ? null : String(r.error_code),
     errorMessage: r.error_message == null ? null : String(r.error_message),
+    startedBy: r.started_by == null ? null : String(r.started_by),
   };
 }
 
@@ -65,6 +68,7 @@ export async function createRun(
     settings: Record<string, unknown>;
     estimate: Record<string, unknown> | null;
     mapVersion: number | null;
+    startedBy?: string | null;
   },
   now: number,
 ): Promise<Run> {
@@ -76,6 +80,7 @@ export async function createRun(
       status: 'queued',
       map_version: r.mapVersion,
       sample_size: r.sampleSize,
+      started_by: r.startedBy ?? null,
       settings: writeJson(r.settings),
       estimate: r.estimate ? writeJson(r.estimate) : null,
       counts: writeJson(emptyCounts()),
@@ -156,7 +161,7 @@ export async function updateRun(
 export async function runnableRuns(
   db: Knex,
   now: number,
-): Promise<Array<{ companyId: number; runId: number }>> {
+): Promise<Array<{ companyId: number; runId: number; kind: RunKind }>> {
   const rows = await db('runs')
     .where((q) =>
       q
@@ -166,6 +171,10 @@ export async function runnableRuns(
         ),
     )
     .orderBy('id')
-    .select('company_id', 'id');
-  return rows.map((r) => ({ companyId: Number(r.company_id), runId: Number(r.id) }));
+    .select('company_id', 'id', 'kind');
+  return rows.map((r) => ({
+    companyId: Number(r.company_id),
+    runId: Number(r.id),
+    kind: r.kind as RunKind,
+  }));
 }

@@ -14,7 +14,7 @@ export const RECORD_STATES: readonly RecordState[] = [
   'skipped',
 ];
 
-export type RunKind = 'sample' | 'full' | 'delta';
+export type RunKind = 'sample' | 'full' | 'delta' | 'rollback';
 export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused'];
 

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../logger.ts';
+import { RollbackEngine } from '../rollback/engine.ts';
 import { type EngineDeps, MigrationEngine } from './engine.ts';
 import { localOwnerName } from './lease.ts';
 import { runnableRuns } from './runs.repository.ts';
@@ -16,6 +17,8 @@ export interface WorkerOptions extends Omit<EngineDeps, 'workerId'> {
 export class MigrationWorker {
   readonly workerId = localOwnerName(hostname(), process.pid, randomBytes(4).toString('hex'));
   private readonly engine: MigrationEngine;
+  /** Rollback runs (kind `rollback`) go to the rollback engine, every other run to the migration engine. */
+  private readonly rollback: RollbackEngine;
   private readonly active = new Map<number, Promise<unknown>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
@@ -23,6 +26,7 @@ export class MigrationWorker {
 
   constructor(private readonly o: WorkerOptions) {
     this.engine = new MigrationEngine({ ...o, workerId: this.workerId });
+    this.rollback = new RollbackEngine({ ...o, workerId: this.workerId });
   }
 
   start(): void {
@@ -43,7 +47,7 @@ export class MigrationWorker {
   }
 
   private async poll(): Promise<void> {
-    let runs: Array<{ companyId: number; runId: number }>;
+    let runs: Awaited<ReturnType<typeof runnableRuns>>;
     try {
       runs = await runnableRuns(this.o.db, this.o.clock.now());
     } catch (err) {
@@ -52,7 +56,8 @@ export class MigrationWorker {
     }
     for (const r of runs) {
       if (this.active.has(r.runId)) continue;
-      const p = this.engine
+      const executor = r.kind === 'rollback' ? this.rollback : this.engine;
+      const p = executor
         .execute(r.companyId, r.runId)
         .catch((err: Error) =>
           this.o.logger?.error({ err: err.message, runId: r.runId }, 'migration run crashed'),

@@ -35,7 +35,7 @@ export interface LimiterStats {
 
 interface Waiter {
   search: boolean;
-  resolve: () => void;
+  resolve: (grantedAt: number) => void;
   reject: (e: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -80,8 +80,8 @@ export class BurstLimiter {
     return capacityFor(this.searchLimit, this.headroom);
   }
 
-  /** Resolves when a request may be sent; the slot is taken when it resolves. */
-  acquire(search = false, signal?: AbortSignal): Promise<void> {
+  /** Resolves (with the grant time) when a request may be sent; the slot is taken when it resolves. */
+  acquire(search = false, signal?: AbortSignal): Promise<number> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { search, resolve, reject, signal, onAbort: undefined };
@@ -96,6 +96,17 @@ export class BurstLimiter {
       this.waiters.push(waiter);
       this.pump();
     });
+  }
+
+  /**
+   * A request granted at `grantedAt` has been answered. It reached Pipedrive somewhere in between, so it
+   * is counted in the window from now on: a slow request can never make the next window look emptier to
+   * us than it is to Pipedrive (which counts arrivals).
+   */
+  answered(grantedAt: number, search = false): void {
+    const now = this.clock.now();
+    restamp(this.sent, grantedAt, now);
+    if (search) restamp(this.searchSent, grantedAt, now);
   }
 
   /** Learns from a response's `x-ratelimit-*` headers. */
@@ -148,7 +159,7 @@ export class BurstLimiter {
       if (w.search) this.searchSent.push(now);
       this.granted++;
       if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
-      w.resolve();
+      w.resolve(now);
     }
     if (this.waiters.length === 0) return;
     const next = [] as number[];
@@ -172,6 +183,14 @@ export class BurstLimiter {
 
 function capacityFor(limit: number, headroom: number): number {
   return Math.max(1, Math.min(limit - 1, Math.floor(limit * (1 - headroom))));
+}
+
+/** Moves one `from` entry of an ascending array to `to` (≥ every entry), keeping it ascending. */
+function restamp(times: number[], from: number, to: number): void {
+  const i = times.indexOf(from);
+  if (i < 0) return; // already out of the window
+  times.splice(i, 1);
+  times.push(to);
 }
 
 /** Drops timestamps at or before `cutoff` from the front of an ascending array. */

@@ -83,7 +83,7 @@ export function createTransport(o: TransportOptions): AxiosAdapter {
 
     for (let attempt = 1; ; attempt++) {
       await o.budget?.reserve(tokens, what);
-      await o.limiter.acquire(search, signal);
+      const granted = await o.limiter.acquire(search, signal);
       const started = o.clock.now();
       const emit = (status: number | null, failure?: PipedriveFailure) =>
         o.onEvent?.({
@@ -99,6 +99,7 @@ export function createTransport(o: TransportOptions): AxiosAdapter {
       try {
         res = await send({ ...config, validateStatus: () => true });
       } catch (err) {
+        o.limiter.answered(granted, search);
         if (axios.isCancel(err)) throw err;
         const failure = networkFailure(err);
         emit(null, failure);
@@ -109,6 +110,7 @@ export function createTransport(o: TransportOptions): AxiosAdapter {
         throw new PipedriveApiError({ failure, ...what, outcomeUnknown: !idempotent }, { cause: err });
       }
 
+      o.limiter.answered(granted, search);
       const headers = parseRateHeaders(headerGetter(res));
       o.limiter.observe(headers);
       if (res.status >= 200 && res.status < 300) {

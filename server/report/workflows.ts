@@ -59,6 +59,8 @@ export interface Trigger {
 }
 export interface Audience extends Ref {
   kind: 'group' | 'segment' | 'everyone' | 'filter';
+  /** Properties of the audience not read (its `type` included), kept as written. */
+  extra: JsonObject;
 }
 export interface Schedule {
   asWritten: string;
@@ -253,28 +255,29 @@ function readTrigger(v: Json, file: string, path: string): Trigger {
   if (type === null)
     throw r.fail('trigger_without_type', path, `a trigger needs a type or an event, found ${describe(v)}`);
   const g = r.take('group', 'segment', 'groupId', 'groupName');
+  const kept: JsonObject = {};
   return {
     type: classify(TRIGGER_TYPES, type, 'other'),
     asWritten: type,
     field: r.text('field', 'property', 'attribute', 'dateField'),
     value: r.text('value', 'equals', 'to', 'offset', 'daysAfter', 'days'),
-    group: g ? ref(g.value, file, g.path) : null,
+    group: g ? ref(g.value, file, g.path, kept, 'group') : null,
     path,
-    extra: r.rest(),
+    extra: { ...r.rest(), ...kept },
   };
 }
 
 function readAudience(v: Json, file: string, path: string): Audience {
   if (typeof v === 'string' && /^(all|everyone|alle)$/i.test(v.trim()))
-    return { kind: 'everyone', id: null, name: v };
+    return { kind: 'everyone', id: null, name: v, extra: {} };
   const kind =
     isObject(v) && typeof v.type === 'string' && /segment|filter/i.test(v.type)
       ? /filter/i.test(v.type)
         ? 'filter'
         : 'segment'
       : 'group';
-  const { id, name } = nameOrId(v, file, path);
-  return { kind, id, name };
+  const { id, name, extra } = nameOrId(v, file, path);
+  return { kind, id, name, extra };
 }
 
 function readStep(v: Json, file: string, path: string, index: number): Step {

@@ -16,6 +16,7 @@ import { upsertCompany } from '../../server/tenants/company.repository.ts';
 import { LOCAL_COMPANY } from '../../server/tenants/tenant-context.ts';
 import { testConfig } from '../helpers/app.ts';
 import { createTestDb } from '../helpers/db.ts';
+import { startTestSandbox, T0 } from '../helpers/sandbox.ts';
 import { ROOT, run } from '../helpers/spawn.ts';
 import { hostHarness, type PanelRequest, recordApiRequests } from './harness/host-server.ts';
 import { CHROMIUM } from './helpers/browser.ts';
@@ -28,6 +29,9 @@ declare module 'vitest' {
     panelUrl: string;
     /** The Pipedrive host harness, on another origin. */
     hostUrl: string;
+    /** The Pipedrive sandbox the app writes to (local mode), and its company's API token. */
+    sandboxUrl: string;
+    sandboxToken: string;
   }
 }
 
@@ -83,12 +87,17 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'actimo-e2e-data-'));
   const config = { ...testConfig({ DATA_DIR: dataDir }), database: testDb.config };
   const logger = createLogger('silent');
+  // The local company's Pipedrive: the sandbox, with a ticking clock so rate windows pass.
+  const sandbox = await startTestSandbox({ clock: { start: T0 } });
   outer.use(
     createApp({
       config,
       db: testDb.db,
       logger,
-      services: buildServices({ config, db: testDb.db, logger }),
+      services: buildServices(
+        { config, db: testDb.db, logger },
+        { localPipedrive: { apiUrl: sandbox.url, apiToken: sandbox.apiToken, target: 'sandbox' } },
+      ),
       client: builtClient(outDir),
       frameAncestors: [host.url],
     }),
@@ -98,10 +107,13 @@ export default async function setup(project: TestProject) {
 
   project.provide('panelUrl', panel.url);
   project.provide('hostUrl', host.url);
+  project.provide('sandboxUrl', sandbox.url);
+  project.provide('sandboxToken', sandbox.apiToken);
 
   return async () => {
     await close(panel.server);
     await close(host.server);
+    await sandbox.close();
     await testDb.destroy();
     rmSync(outDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });

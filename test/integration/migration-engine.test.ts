@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerCounts } from '../../server/migration/ledger.repository.ts';
 import { listRecords } from '../../server/migration/records.repository.ts';
+import { readSettings, writeSettings } from '../../server/tenants/settings.repository.ts';
 import { type MigrationHarness, migrationHarness } from '../helpers/migration.ts';
 
 describe('a full migration against the sandbox', () => {
@@ -82,6 +83,31 @@ describe('a full migration against the sandbox', () => {
     const writes = reqs.filter((r: { method: string }) => r.method !== 'GET');
     expect(writes).toEqual([]);
     expect((await h.service.run(1, run.id)).writes).toBe(0);
+  }, 120_000);
+
+  it('updates records it created when their payload changed, without creating any again', async () => {
+    const db = h.app.testDb.db;
+    await writeSettings(db, 1, { ...(await readSettings(db, 1)), visibleTo: 3 });
+    const before = h.sb.sandbox.requests.list({ companyId: h.sb.companyId }).length;
+    const run = await h.service.startFull(1, h.migrationId);
+    expect(await h.engine().execute(1, run.id)).toBe('completed');
+    const writes = h.sb.sandbox.requests
+      .list({ companyId: h.sb.companyId })
+      .slice(before)
+      .filter((r) => r.method !== 'GET');
+    // 3 organizations and 120 persons get visible_to; notes do not carry it.
+    expect(writes.map((r) => r.method).sort()).toEqual(Array(123).fill('PATCH'));
+    const state = h.sb.sandbox.state(h.sb.companyId);
+    expect(state.persons.records.length).toBe(120);
+    expect(state.persons.records.filter((p) => p.visible_to === 3).length).toBe(120);
+    // The person and organization that were there before us keep their visibility: it is not sent to them.
+    const existing = await db('ledger')
+      .join('migration_records', 'migration_records.id', 'ledger.record_id')
+      .where({ 'ledger.run_id': run.id, 'migration_records.existed_before': true })
+      .select('ledger.request');
+    expect(existing.map((l) => 'visible_to' in JSON.parse(l.request).body)).toEqual([false, false]);
+    const persons = await listRecords(db, 1, h.migrationId, { entity: 'person' });
+    expect(persons.every((p) => p.state === 'done' && p.verified === true)).toBe(true);
   }, 120_000);
 });
 

@@ -80,7 +80,9 @@ describe('a daily budget share that runs out mid-run', () => {
     expect(await h.engine().execute(1, run.id)).toBe('paused');
 
     clock.advance(paused.resumeAt! - clock.now() + 1000);
-    expect(await runnableRuns(h.app.testDb.db, clock.now())).toEqual([{ companyId: 1, runId: run.id }]);
+    expect(await runnableRuns(h.app.testDb.db, clock.now())).toEqual([
+      { companyId: 1, runId: run.id, kind: 'full' },
+    ]);
     expect(await h.engine().execute(1, run.id)).toBe('completed');
     noDuplicates(h, 120);
     const records = await listRecords(h.app.testDb.db, 1, h.migrationId, { entity: 'person' });

@@ -210,7 +210,7 @@ describe.each(ENGINES)('migration engine tables on %s', (engine) => {
     await updateRun(t.db, 2, run.id, { status: 'paused', resumeAt: T + 1000 }, T);
     expect((await runnableRuns(t.db, T)).some((r) => r.runId === run.id)).toBe(false);
     expect((await runnableRuns(t.db, T + 1000)).filter((r) => r.runId === run.id)).toEqual([
-      { companyId: 2, runId: run.id },
+      { companyId: 2, runId: run.id, kind: 'sample' },
     ]);
     expect(await updateRun(t.db, 2, run.id, { status: 'running' }, T, ['queued'])).toBe(false);
     expect((await getRun(t.db, 2, run.id))?.status).toBe('paused');

@@ -24,6 +24,18 @@ describe('BurstLimiter', () => {
     expect(grantedAt).toEqual([...Array(19).fill(0), 2000]);
   });
 
+  it('counts an answered request in the window from its answer, so a slow request cannot crowd the next window', async () => {
+    const { clock, limiter, grantedAt, take } = setup(2); // one request per window
+    const granted = await limiter.acquire();
+    take(1);
+    await clock.advance(500);
+    limiter.answered(granted); // Pipedrive saw it at some moment up to now
+    await clock.advance(1500);
+    expect(grantedAt).toEqual([]);
+    await clock.advance(500);
+    expect(grantedAt).toEqual([2500]);
+  });
+
   it('never has more than its capacity in any 2-second window over a long run', async () => {
     const { clock, limiter, grantedAt, take } = setup(80);
     take(1000);

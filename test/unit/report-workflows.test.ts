@@ -65,7 +65,7 @@ describe('normalising the Actimo workflows export', () => {
         extra: {},
       },
     ]);
-    expect(flows[0]!.audiences).toEqual([{ kind: 'group', id: 'g7', name: 'Lager' }]);
+    expect(flows[0]!.audiences).toEqual([{ kind: 'group', id: 'g7', name: 'Lager', extra: {} }]);
   });
 
   it('reads steps with their delays in minutes, their references and their branches', () => {
@@ -99,6 +99,23 @@ describe('normalising the Actimo workflows export', () => {
   it('keeps every property it does not read, so nothing is lost', () => {
     expect(flows[0]!.extra).toEqual({ owner: 'hr@example.dk' });
     expect(flows[0]!.steps[4]!.extra).toEqual({ badge: 'Rookie' });
+  });
+
+  it('keeps the unread properties of audiences and of a trigger’s group', () => {
+    const [flow] = normaliseWorkflowDocument(
+      [
+        {
+          name: 'x',
+          audience: { type: 'segment', name: 'Nord', filter: 'site = Aalborg' },
+          trigger: { event: 'group_joined', group: { name: 'Nord', createdBy: 'hr' } },
+        },
+      ],
+      'w.json',
+    );
+    expect(flow!.audiences).toEqual([
+      { kind: 'segment', id: null, name: 'Nord', extra: { type: 'segment', filter: 'site = Aalborg' } },
+    ]);
+    expect(flow!.triggers[0]!.extra).toEqual({ group: { createdBy: 'hr' } });
   });
 
   it('turns a learning path’s list of courses into training steps', () => {

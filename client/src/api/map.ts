@@ -20,6 +20,8 @@ const columnSchema = z.object({
   transform: z.string(),
   destination: z.string(),
   flags: z.array(flagSchema),
+  /** How cells are read; a date column's day/month order per separator is the admin's to set. */
+  parse: z.object({ type: z.string() }).passthrough(),
   /** The Person/Organization targets (or fixed places, in words) the column's field feeds. */
   feeds: z.array(
     z.object({
@@ -199,11 +201,37 @@ const profileSchema = z.object({
 });
 export type MappingProfile = z.infer<typeof profileSchema>;
 
+export const DATE_SEPARATORS = ['-', '.', '/'] as const;
+export type DateSeparator = (typeof DATE_SEPARATORS)[number];
+export type DateOrder = 'dmy' | 'mdy';
+
+/** How a date column is read (server/actimo/columns.ts ColumnParse, type date). */
+export interface DateParse {
+  type: 'date';
+  orders: Partial<Record<DateSeparator, DateOrder>>;
+  excelSerial: boolean;
+}
+
+const dateParseSchema = z.object({
+  type: z.literal('date'),
+  orders: z
+    .object({ '-': z.enum(['dmy', 'mdy']), '.': z.enum(['dmy', 'mdy']), '/': z.enum(['dmy', 'mdy']) })
+    .partial(),
+  excelSerial: z.boolean(),
+});
+
+/** A date column's parse options, or null for any other column. */
+export function dateParseOf(c: MapColumn): DateParse | null {
+  const parsed = dateParseSchema.safeParse(c.parse);
+  return parsed.success ? parsed.data : null;
+}
+
 /** A change to one column's source side (`accept`: the admin keeps a flagged proposal). */
 export interface SourceChange {
   fileId: number;
   column: number;
   field?: string | null;
+  parse?: DateParse;
   accept?: true;
 }
 

@@ -12,6 +12,7 @@ export function mapColumn(over: Partial<MapColumn> & Pick<MapColumn, 'column' | 
     destination: 'not migrated (ignored)',
     flags: [],
     feeds: [],
+    parse: { type: 'text' },
     profile: { type: 'text', nonEmpty: 3, examples: ['a', 'b'] },
     ...over,
   };

@@ -1,7 +1,17 @@
 // One column, opened from its file's table: why it was proposed, what is flagged, the field it feeds
 // (or ignored), accepting a flagged proposal, and where each of its values lands in Pipedrive.
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import type { DestinationChoice, MapColumn, MapDestination, MapFile, SourceChange } from '../../api/map.ts';
+import {
+  DATE_SEPARATORS,
+  type DateOrder,
+  type DateParse,
+  type DestinationChoice,
+  dateParseOf,
+  type MapColumn,
+  type MapDestination,
+  type MapFile,
+  type SourceChange,
+} from '../../api/map.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
 import { SelectField } from '../../components/fields.tsx';
@@ -36,6 +46,7 @@ export function ColumnEditor({
   // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves when another column opens.
   useEffect(() => heading.current?.focus(), [file.fileId, c.column]);
   const confidence = confidenceOf(c);
+  const dateParse = dateParseOf(c);
   const acceptable = c.flags.some((f) => f.blocking) && c.field !== null;
   const options = [
     { value: IGNORE, label: 'Ignore this column (not migrated)' },
@@ -115,6 +126,19 @@ export function ColumnEditor({
           Save field
         </Button>
       </form>
+      {dateParse && c.field !== null && (
+        <DateOrderForm
+          key={JSON.stringify(dateParse.orders)}
+          parse={dateParse}
+          busy={busy}
+          onSave={(parse) =>
+            onSource(
+              { fileId: file.fileId, column: c.column, parse },
+              `The dates of “${c.header}” are read in the order you chose.`,
+            )
+          }
+        />
+      )}
       {destinations.map((d) => (
         <DestinationForm
           key={`${d.entity}.${d.field}:${d.destination.kind}:${d.description}`}
@@ -129,4 +153,52 @@ export function ColumnEditor({
 
 function labelOf(file: MapFile, field: string): string {
   return file.fieldChoices.find((f) => f.field === field)?.label ?? field;
+}
+
+const ORDER_WORDS: Record<DateOrder | '', string> = {
+  '': 'Not set (only unambiguous dates are read)',
+  dmy: 'Day first (03-04-2026 is 3 April)',
+  mdy: 'Month first (03-04-2026 is 4 March)',
+};
+
+/** A date column's day/month order per separator: what the data cannot settle, the admin does. */
+function DateOrderForm({
+  parse,
+  busy,
+  onSave,
+}: {
+  parse: DateParse;
+  busy: boolean;
+  onSave: (parse: DateParse) => Promise<boolean>;
+}) {
+  const [orders, setOrders] = useState(parse.orders);
+  const changed = DATE_SEPARATORS.some((s) => orders[s] !== parse.orders[s]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    await onSave({ ...parse, orders });
+  };
+  return (
+    <form className="map-inline-form" onSubmit={submit} aria-label="Day and month order">
+      {DATE_SEPARATORS.map((sep) => (
+        <SelectField
+          key={sep}
+          label={`Dates written with “${sep}”`}
+          value={orders[sep] ?? ''}
+          onChange={(e) => {
+            const value = e.target.value;
+            setOrders((o) => {
+              const next = { ...o };
+              if (value === 'dmy' || value === 'mdy') next[sep] = value;
+              else delete next[sep];
+              return next;
+            });
+          }}
+          options={(['', 'dmy', 'mdy'] as const).map((v) => ({ value: v, label: ORDER_WORDS[v] }))}
+        />
+      ))}
+      <Button type="submit" busy={busy} disabled={!changed}>
+        Save date order
+      </Button>
+    </form>
+  );
 }

@@ -26,7 +26,7 @@ export function DestinationForm({ destination: d, onSave, busy }: DestinationFor
     <form className="map-inline-form" onSubmit={submit}>
       <SelectField
         label={`Where ${ENTITY_LABELS[d.entity]} · ${d.label} lands`}
-        hint={`Now: ${d.description}. ${d.reason}`}
+        hint={`Now: ${d.description} (${d.reason})`}
         value={value}
         onChange={(e) => setValue(e.target.value)}
         options={destinationOptions(d)}

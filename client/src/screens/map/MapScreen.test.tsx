@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MapView } from '../../api/map.ts';
 import { apiError, FakeApi, type Reply } from '../../testing/fake-api.ts';
-import { mapView, personPreview, provisioningPlan, readyMap } from '../../testing/map-fixtures.ts';
+import { mapColumn, mapView, personPreview, provisioningPlan, readyMap } from '../../testing/map-fixtures.ts';
 import { deferred, renderPanel } from '../../testing/render-panel.tsx';
 import { migrationDetail } from '../../testing/staging-fixtures.ts';
 import { mockTableLayout } from '../../testing/table-layout.ts';
@@ -155,6 +155,50 @@ describe('the field map', () => {
     });
     expect(screen.queryByRole('region', { name: /blocks confirmation/ })).toBeNull();
     expect(screen.getByRole('button', { name: 'Confirm the map' }).hasAttribute('disabled')).toBe(false);
+  });
+
+  it('sets the day/month order of a date column the data cannot settle', async () => {
+    const base = mapView();
+    const [users] = base.files;
+    if (!users) throw new Error('no file');
+    const hired = mapColumn({
+      column: 3,
+      header: 'Ansat',
+      field: 'hireDate',
+      transform: 'date, order not set',
+      parse: { type: 'date', orders: { '.': 'dmy' }, excelSerial: true },
+      flags: [
+        {
+          code: 'ambiguous_date_order',
+          blocking: true,
+          message:
+            'every "-" date in "Ansat" fits both day/month and month/day (e.g. 03-04-2026): choose the order',
+        },
+      ],
+    });
+    const api = server({ body: { ...base, files: [{ ...users, columns: [...users.columns, hired] }] } }).on(
+      'PATCH',
+      `${MAP}/source`,
+      { body: mapView({ version: 4 }) },
+    );
+    await open(api);
+    await screen.findByRole('table', { name: 'Columns of brugere.csv' });
+    const editor = await openColumn('Ansat');
+    const form = within(editor).getByRole('form', { name: 'Day and month order' });
+    expect((within(form).getByLabelText('Dates written with “.”') as HTMLSelectElement).value).toBe('dmy');
+    await userEvent.selectOptions(within(form).getByLabelText('Dates written with “-”'), 'dmy');
+    await userEvent.click(within(form).getByRole('button', { name: 'Save date order' }));
+    await screen.findByText('Version 4 · draft · 3 columns in 1 file');
+    expect(api.calls.find((c) => c.method === 'PATCH')?.body).toEqual({
+      version: 3,
+      changes: [
+        {
+          fileId: 11,
+          column: 3,
+          parse: { type: 'date', orders: { '.': 'dmy', '-': 'dmy' }, excelSerial: true },
+        },
+      ],
+    });
   });
 
   it('says plainly when the map changed meanwhile, and reloads it', async () => {

@@ -1,0 +1,187 @@
+// The migration engine against the sandbox (issue 6's performance goals):
+// 1. a 10,000-person run with the sandbox's limits on (Ultimate, API token: 120 requests / 2 s): requests
+//    and tokens per person, read-back tokens per record, and the sustained rate against the burst limit
+//    (no request before a reset, ≤ 1% answered 429);
+// 2. the engine alone with the sandbox's limits off: persons per second, against a bare loop of the same
+//    SDK calls at the same concurrency (the baseline: what the sandbox and SDK take without the engine).
+// Figures are printed; nothing is asserted.
+
+import axios, { type AxiosAdapter } from 'axios';
+import type { Clock } from '../server/clock.ts';
+import { LimiterRegistry, type PipedriveConnection } from '../server/pipedrive/client.ts';
+import { costOfOp } from '../server/pipedrive/costs.ts';
+import { BurstLimiter } from '../server/pipedrive/rate-limiter.ts';
+import { migrationHarness } from '../test/helpers/migration.ts';
+import { measure, printFigure, printHeader, printRatio } from './report.ts';
+
+const RUN_PERSONS = Number(process.env.ENGINE_BENCH_PERSONS ?? 10_000);
+const FAST_PERSONS = Number(process.env.ENGINE_BENCH_FAST_PERSONS ?? 3_000);
+
+interface Logged {
+  seq: number;
+  at: string;
+  method: string;
+  operation: string | null;
+  status: number;
+  cost: number;
+  rateLimited: string | null;
+}
+
+async function limitedRun(): Promise<void> {
+  const h = await migrationHarness('sqlite', { users: RUN_PERSONS, seed: 21, plan: 'ultimate' });
+  try {
+    h.sb.sandbox.updateSettings({ requestLogSize: 1_000_000 });
+    const plan = await h.service.plan(1, h.migrationId);
+    const run = await h.service.startFull(1, h.migrationId);
+    const since = h.sb.sandbox.requests.list({ companyId: h.sb.companyId }).at(-1)?.seq ?? 0;
+    const { ms } = await measure(() => h.engine().execute(1, run.id));
+    const after = await h.service.run(1, run.id);
+    const log = (
+      h.sb.sandbox.requests.list({ companyId: h.sb.companyId, sinceSeq: since }) as Logged[]
+    ).filter((r) => r.seq > since);
+    const answered = log.filter((r) => r.status !== 429);
+    const throttled = log.filter((r) => r.status === 429);
+    const by = (op: string) => answered.filter((r) => r.operation === op);
+    const persons = plan.entities.person.create + plan.entities.person.merge;
+    // The person phase: its writes, its before-image reads and its read-back pages, and its share of the
+    // users list every run starts with.
+    const personWrites = by('addPerson').length + by('updatePerson').length;
+    const personLists = by('getPersons').length;
+    const personRequests = personWrites + personLists;
+    const personTokens = answered
+      .filter((r) => ['addPerson', 'updatePerson', 'getPersons'].includes(String(r.operation)))
+      .reduce((s, r) => s + r.cost, 0);
+    const verifiedRecords = persons + plan.entities.organization.create + plan.entities.organization.merge;
+    const readBackTokens =
+      Math.max(0, personLists - Math.ceil(plan.entities.person.merge / 100)) * costOfOp('persons.list') +
+      by('getOrganizations').length * costOfOp('organizations.list');
+    const first = Date.parse(answered[0]!.at);
+    const last = Date.parse(answered.at(-1)!.at);
+    const seconds = Math.max(0.001, (last - first) / 1000);
+    const limit = 120;
+
+    printHeader(
+      'engine: a limited run',
+      `${persons} persons, ${plan.entities.organization.create} organizations, ${plan.entities.note.create} notes against the sandbox (Ultimate, API token, ${limit} requests / 2 s); run ${after.status} in ${(ms / 1000).toFixed(1)} s`,
+    );
+    printFigure(
+      'run totals',
+      `${answered.length} requests (${throttled.length} answered 429), ${answered.reduce((s, r) => s + r.cost, 0)} tokens; estimate ${plan.estimate.requests} requests, ${plan.estimate.tokens} tokens`,
+    );
+    printRatio({
+      label: 'requests per person (person phase: writes, reads, read-back)',
+      ours: personRequests / persons,
+      baseline: 1,
+      unit: 'requests',
+      higherIsBetter: false,
+      target: 1.05,
+    });
+    printFigure(
+      'requests per person, whole run (organizations and notes included)',
+      answered.length / persons,
+    );
+    printRatio({
+      label: 'tokens per person (v2 prices)',
+      ours: personTokens / persons,
+      baseline: costOfOp('persons.add'),
+      unit: 'tokens',
+      higherIsBetter: false,
+      target: 5.3 / costOfOp('persons.add'),
+    });
+    printRatio({
+      label: 'read-back tokens per record (paged lists vs one GET per record)',
+      ours: readBackTokens / verifiedRecords,
+      baseline: costOfOp('persons.get'),
+      unit: 'tokens',
+      higherIsBetter: false,
+      target: 0.05,
+    });
+    printRatio({
+      label: 'sustained request rate vs the burst limit',
+      ours: answered.length / seconds,
+      baseline: limit / 2,
+      unit: 'requests/s',
+      target: 0.9,
+    });
+    printFigure(
+      'requests answered 429',
+      `${throttled.length} of ${log.length} (${((100 * throttled.length) / log.length).toFixed(2)}%, target ≤ 1%)`,
+    );
+  } finally {
+    await h.close();
+  }
+}
+
+/** A limiter registry that never holds a request back (the sandbox's limits are off). */
+class Unlimited extends LimiterRegistry {
+  constructor(private readonly c: Clock) {
+    super(c);
+  }
+  override for(_conn: PipedriveConnection): BurstLimiter {
+    return new BurstLimiter({ limit: 1_000_000, clock: this.c });
+  }
+}
+
+/** Axios's adapter without the rate headers, so the limiter does not learn the plan's limit. */
+const withoutRateHeaders: AxiosAdapter = async (config) => {
+  const res = await (axios.getAdapter('http') as AxiosAdapter)(config);
+  for (const k of Object.keys(res.headers ?? {})) if (k.startsWith('x-ratelimit')) delete res.headers[k];
+  return res;
+};
+
+async function engineAlone(): Promise<void> {
+  const h = await migrationHarness('sqlite', {
+    users: FAST_PERSONS,
+    seed: 22,
+    plan: 'ultimate',
+    limits: false,
+  });
+  try {
+    const concurrency = 64;
+    // Baseline: the same creates as a bare loop of SDK calls, at the engine's concurrency.
+    const pd = h.sb.pd;
+    let i = 0;
+    const base = await measure(() =>
+      Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (i < FAST_PERSONS) {
+            const n = i++;
+            await pd.persons.addPerson({
+              AddPersonRequest: {
+                name: `Baseline ${n}`,
+                emails: [{ value: `b${n}@example.com`, primary: true, label: 'work' }],
+              },
+            });
+          }
+        }),
+      ),
+    );
+    const run = await h.service.startFull(1, h.migrationId);
+    const pipedrive = { ...h.app.services.pipedrive, limiters: new Unlimited(h.app.services.clock) };
+    const engine = h.engine({
+      pipedrive,
+      maxConcurrency: concurrency,
+      transport: { send: withoutRateHeaders },
+    });
+    const { ms, peakRssMb } = await measure(() => engine.execute(1, run.id));
+    const after = await h.service.run(1, run.id);
+    printHeader(
+      'engine: alone',
+      `${FAST_PERSONS} persons with the sandbox's limits off (run ${after.status}; ${after.requests} requests, ${concurrency} in flight, peak RSS ${Math.round(peakRssMb)} MB)`,
+    );
+    printRatio({
+      label: 'persons per second, whole run (plan excluded; organizations, notes, read-back included)',
+      ours: (FAST_PERSONS / ms) * 1000,
+      baseline: (FAST_PERSONS / base.ms) * 1000,
+      unit: 'persons/s',
+    });
+    printFigure('persons per second, target', '≥ 500');
+  } finally {
+    await h.close();
+  }
+}
+
+export default async function run(): Promise<void> {
+  await engineAlone();
+  await limitedRun();
+}
