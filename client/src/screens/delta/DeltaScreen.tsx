@@ -282,7 +282,7 @@ function PreviewView({
   const c = preview.counts;
   const nothing = c.created + c.updated + c.gone + c.deletedInPipedrive === 0;
   return (
-    <div aria-label="Changes" role="region">
+    <section aria-label="Changes">
       <p>Compared: {preview.newerFiles.map((f) => f.name).join(', ') || 'the latest upload'}.</p>
       <dl className="facts" aria-label="Changes in numbers">
         <dt>Created</dt>
@@ -307,7 +307,7 @@ function PreviewView({
           </Button>
         </div>
       )}
-    </div>
+    </section>
   );
 }
 

@@ -27,7 +27,6 @@ export function SampleScreen() {
   const { migration } = useMigration();
   const live = useRunState(migration.id, 'sample');
   const { query, run } = live;
-  const id = String(migration.id);
   return (
     <StepSection step="sample">
       {query.status === 'loading' && <LoadingState label="Loading the sample…" />}
