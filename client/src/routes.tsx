@@ -2,6 +2,7 @@ import { Navigate, type RouteObject } from 'react-router';
 import { paths } from './paths.ts';
 import { AppShell } from './screens/AppShell.tsx';
 import { DiagnosticsScreen } from './screens/DiagnosticsScreen.tsx';
+import { DeltaScreen } from './screens/delta/DeltaScreen.tsx';
 import { MigrationLayout } from './screens/MigrationLayout.tsx';
 import { MigrationsScreen } from './screens/MigrationsScreen.tsx';
 import { MapScreen } from './screens/map/MapScreen.tsx';
@@ -9,6 +10,7 @@ import { NotFoundScreen } from './screens/NotFoundScreen.tsx';
 import { PlanScreen } from './screens/plan/PlanScreen.tsx';
 import { RouteError } from './screens/RouteError.tsx';
 import { StagedRecordsScreen } from './screens/records/StagedRecordsScreen.tsx';
+import { ReportScreen } from './screens/report/ReportScreen.tsx';
 import { RunScreen } from './screens/run/RunScreen.tsx';
 import { StepScreen } from './screens/StepScreen.tsx';
 import { SampleScreen } from './screens/sample/SampleScreen.tsx';
@@ -33,6 +35,8 @@ export const routes: RouteObject[] = [
           { path: 'plan', element: <PlanScreen /> },
           { path: 'sample', element: <SampleScreen /> },
           { path: 'run', element: <RunScreen /> },
+          { path: 'report', element: <ReportScreen /> },
+          { path: 'delta', element: <DeltaScreen /> },
           // Steps whose server API does not exist yet say so.
           { path: ':step', element: <StepScreen /> },
         ],

@@ -50,7 +50,8 @@ export type Counts = z.infer<typeof countsSchema>;
 export const runSchema = z.object({
   id: z.number().int(),
   migrationId: z.number().int(),
-  kind: z.enum(['sample', 'full', 'delta']),
+  /** sample, full, delta or rollback; kinds a later server adds are shown by name. */
+  kind: z.string(),
   status: z.enum(RUN_STATUSES),
   requested: z.enum(['pause', 'cancel']).nullable(),
   sampleSize: z.number().nullable(),

@@ -10,12 +10,16 @@ import { migrationDetail } from '../../testing/staging-fixtures.ts';
 const RUN = '/api/migrations/7/run';
 const EVENTS = '/api/migrations/7/run/events';
 
-/** A server whose run state the test changes; the event stream sends `stream` once, then ends (204). */
-function server(state: { run: Run | null; counts?: Record<string, Record<string, number>> }, stream = '') {
+/**
+ * A server whose runs (newest first) the test changes; the event stream sends `stream` once, then ends
+ * (204).
+ */
+function server(state: { runs: Run[] }, stream = '') {
   let streamed = false;
   const api = new FakeApi()
     .on('GET', '/api/migrations/7', { body: migrationDetail() })
-    .on('GET', RUN, () => ({ body: { run: state.run, counts: state.counts ?? RUN_COUNTS } }))
+    .on('GET', RUN, () => ({ body: { run: state.runs[0] ?? null, counts: RUN_COUNTS } }))
+    .on('GET', '/api/migrations/7/runs', () => ({ body: { runs: state.runs } }))
     .on('GET', EVENTS, () => {
       if (streamed || stream === '') return { status: 204 };
       streamed = true;
@@ -36,7 +40,7 @@ function bar(name: string): string | null {
 describe('the full run', () => {
   it('shows a loading state until the run arrives', async () => {
     const answer = deferred<Reply>();
-    const api = server({ run: null }).on('GET', RUN, () => answer.promise);
+    const api = server({ runs: [] }).on('GET', RUN, () => answer.promise);
     await open(api);
     expect(await screen.findByText('Loading the run…')).toBeDefined();
     answer.resolve({ body: { run: null, counts: {} } });
@@ -45,7 +49,7 @@ describe('the full run', () => {
 
   it('says the run could not be loaded and loads it again on request', async () => {
     let fail = true;
-    const api = server({ run: null }).on('GET', RUN, () =>
+    const api = server({ runs: [] }).on('GET', RUN, () =>
       fail
         ? apiError(500, 'internal', 'The database is not reachable.')
         : { body: { run: null, counts: {} } },
@@ -59,7 +63,7 @@ describe('the full run', () => {
 
   it('shows the run as the server has it, then its live progress per kind of record', async () => {
     const api = server(
-      { run: run() },
+      { runs: [run()] },
       sse([
         {
           event: 'progress',
@@ -81,10 +85,10 @@ describe('the full run', () => {
   });
 
   it('asks before starting the full run and starts it on yes', async () => {
-    const state: { run: Run | null } = { run: run({ id: 3, kind: 'sample', status: 'completed' }) };
+    const state = { runs: [run({ id: 3, kind: 'sample', status: 'completed' })] };
     const api = server(state).on('POST', RUN, () => {
-      state.run = run({ status: 'queued' });
-      return { status: 202, body: state.run };
+      state.runs = [run({ status: 'queued' }), ...state.runs];
+      return { status: 202, body: state.runs[0] };
     });
     await open(api);
     await userEvent.click(await screen.findByRole('button', { name: 'Start the full run' }));
@@ -96,7 +100,7 @@ describe('the full run', () => {
   });
 
   it('sends nothing when the admin declines to start', async () => {
-    const api = server({ run: null });
+    const api = server({ runs: [] });
     await open(api);
     await userEvent.click(await screen.findByRole('button', { name: 'Start the full run' }));
     const dialog = await screen.findByRole('alertdialog', { name: 'Start the full migration?' });
@@ -106,15 +110,15 @@ describe('the full run', () => {
   });
 
   it('pauses a running run and resumes it', async () => {
-    const state: { run: Run | null } = { run: run() };
+    const state = { runs: [run()] };
     const api = server(state)
       .on('POST', `${RUN}/pause`, () => {
-        state.run = run({ status: 'paused' });
-        return { body: state.run };
+        state.runs = [run({ status: 'paused' })];
+        return { body: state.runs[0] };
       })
       .on('POST', `${RUN}/resume`, () => {
-        state.run = run({ status: 'queued' });
-        return { body: state.run };
+        state.runs = [run({ status: 'queued' })];
+        return { body: state.runs[0] };
       });
     await open(api);
     await userEvent.click(await screen.findByRole('button', { name: 'Pause' }));
@@ -129,10 +133,10 @@ describe('the full run', () => {
   });
 
   it('asks before cancelling, in red, and cancels on yes', async () => {
-    const state: { run: Run | null } = { run: run() };
+    const state = { runs: [run()] };
     const api = server(state).on('POST', `${RUN}/cancel`, () => {
-      state.run = run({ status: 'cancelled', finishedAt: 1_795_000_100_000 });
-      return { body: state.run };
+      state.runs = [run({ status: 'cancelled', finishedAt: 1_795_000_100_000 })];
+      return { body: state.runs[0] };
     });
     await open(api);
     await userEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
@@ -147,7 +151,7 @@ describe('the full run', () => {
   });
 
   it('says when a paused run waits for the next day of API budget', async () => {
-    await open(server({ run: run({ status: 'paused', resumeAt: Date.UTC(2026, 10, 26, 0, 0) }) }));
+    await open(server({ runs: [run({ status: 'paused', resumeAt: Date.UTC(2026, 10, 26, 0, 0) })] }));
     const title = await screen.findByText("Waiting for tomorrow's API budget");
     expect(title.closest('.banner')?.textContent).toMatch(
       /Today's share of the budget is spent; the run goes on by itself at 2[56] Nov 2026, \d\d:\d\d\./,
@@ -158,11 +162,13 @@ describe('the full run', () => {
   it('says why a failed run stopped', async () => {
     await open(
       server({
-        run: run({
-          status: 'failed',
-          errorCode: 'token_revoked',
-          errorMessage: 'Pipedrive refused the token.',
-        }),
+        runs: [
+          run({
+            status: 'failed',
+            errorCode: 'token_revoked',
+            errorMessage: 'Pipedrive refused the token.',
+          }),
+        ],
       }),
     );
     const banner = await screen.findByRole('alert');
@@ -170,8 +176,30 @@ describe('the full run', () => {
     expect(within(banner).getByText('token_revoked')).toBeDefined();
   });
 
+  it('keeps the full run start closed while a sample is still going', async () => {
+    await open(server({ runs: [run({ id: 3, kind: 'sample', status: 'running' })] }));
+    const start = await screen.findByRole('button', { name: 'Start the full run' });
+    expect((start as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole('link', { name: 'Follow the sample' }).getAttribute('href')).toBe(
+      '/migrations/7/sample',
+    );
+  });
+
+  it('shows the full run, not a later run of another kind', async () => {
+    await open(
+      server({
+        runs: [
+          run({ id: 9, kind: 'delta', status: 'completed' }),
+          run({ status: 'completed', finishedAt: 1_795_000_100_000 }),
+        ],
+      }),
+    );
+    expect(await screen.findByRole('heading', { name: /Full run 4/ })).toBeDefined();
+    expect(screen.getByText('Completed')).toBeDefined();
+  });
+
   it('says why an action was refused', async () => {
-    const api = server({ run: run() }).on(
+    const api = server({ runs: [run()] }).on(
       'POST',
       `${RUN}/pause`,
       apiError(409, 'run_finished', 'Run 4 is completed.'),

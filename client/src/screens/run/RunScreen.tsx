@@ -37,7 +37,7 @@ export const STATUS_WORDS: Record<Run['status'], { text: string; tone: BadgeTone
 
 export function RunScreen() {
   const { migration } = useMigration();
-  const live = useRunState(migration.id);
+  const live = useRunState(migration.id, 'full');
   const { query, run } = live;
   return (
     <StepSection step="run">
@@ -46,10 +46,10 @@ export function RunScreen() {
         <ErrorState title="The run could not be loaded" error={query.error} onRetry={query.reload} />
       )}
       {query.status === 'success' &&
-        (run && run.kind === 'full' ? (
+        (run ? (
           <FullRun migrationId={migration.id} live={live} run={run} />
         ) : (
-          <StartRun migrationId={migration.id} latest={run} onStarted={live.refresh} />
+          <StartRun migrationId={migration.id} latest={live.latest} onStarted={live.refresh} />
         ))}
     </StepSection>
   );
@@ -69,7 +69,7 @@ function StartRun({
   const host = usePanelHost();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const sampleActive = latest !== null && isActive(latest);
+  const otherActive = latest !== null && isActive(latest);
   const start = async () => {
     const yes = await host.confirm({
       title: 'Start the full migration?',
@@ -96,12 +96,14 @@ function StartRun({
       <h2 id="run-start" className="card__title">
         The full run has not started
       </h2>
-      {sampleActive ? (
+      {otherActive ? (
         <p>
-          A sample is still running.{' '}
-          <LinkButton variant="ghost" to={paths.step(String(migrationId), 'sample')}>
-            Follow the sample
-          </LinkButton>
+          A {latest?.kind} run is still going; the full run can start when it has finished.{' '}
+          {latest?.kind === 'sample' && (
+            <LinkButton variant="ghost" to={paths.step(String(migrationId), 'sample')}>
+              Follow the sample
+            </LinkButton>
+          )}
         </p>
       ) : (
         <p>
@@ -112,7 +114,7 @@ function StartRun({
       )}
       {error !== null && <ErrorState title="The run could not start" error={error} />}
       <div className="actions">
-        <Button variant="primary" busy={busy} disabled={sampleActive} onClick={start}>
+        <Button variant="primary" busy={busy} disabled={otherActive} onClick={start}>
           Start the full run
         </Button>
         <LinkButton to={paths.step(String(migrationId), 'plan')}>Review the plan</LinkButton>

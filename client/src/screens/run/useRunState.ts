@@ -7,6 +7,7 @@ import {
   ACTIVE_STATUSES,
   type Counts,
   fetchRunState,
+  fetchRuns,
   followRun,
   type Run,
   type RunProgress,
@@ -15,8 +16,10 @@ import { type QueryControls, type QueryState, useApiQuery } from '../../api/useA
 
 export interface LiveRun {
   query: QueryState<unknown> & QueryControls;
-  /** The latest run with the newest progress applied, or null before the first run. */
+  /** The latest run of the kind asked for, with the newest progress applied; null before the first. */
   run: Run | null;
+  /** The latest run of any kind (a sample, the full run, a delta or a rollback). */
+  latest: Run | null;
   counts: Counts;
   /** The stream lost its connection and is trying again. */
   reconnecting: boolean;
@@ -28,12 +31,33 @@ export function isActive(run: Run | null): boolean {
   return run !== null && ACTIVE_STATUSES.includes(run.status);
 }
 
-export function useRunState(migrationId: number): LiveRun {
+function withProgress(run: Run | null, live: RunProgress | null): Run | null {
+  if (!run || !live || live.runId !== run.id || !isActive(run)) return run;
+  return {
+    ...run,
+    status: live.status,
+    requests: live.requests,
+    tokens: live.tokens,
+    writes: live.writes,
+    resumeAt: live.resumeAt,
+  };
+}
+
+export function useRunState(migrationId: number, kind: string): LiveRun {
   const api = useApi();
-  const query = useApiQuery(`run:${migrationId}`, (a, signal) => fetchRunState(a, migrationId, signal));
+  const query = useApiQuery(`run:${migrationId}`, async (a, signal) => {
+    const [state, runs] = await Promise.all([
+      fetchRunState(a, migrationId, signal),
+      fetchRuns(a, migrationId, signal),
+    ]);
+    return { counts: state.counts, runs };
+  });
   const [live, setLive] = useState<RunProgress | null>(null);
   const [reconnecting, setReconnecting] = useState(false);
-  const stored = query.data?.run ?? null;
+  const runs = query.data?.runs ?? [];
+  // The server lists the newest run first; at most one is active.
+  const stored = runs[0] ?? null;
+  const ofKind = runs.find((r) => r.kind === kind) ?? null;
   const followId = isActive(stored) ? stored?.id : undefined;
   const { refresh } = query;
 
@@ -63,22 +87,18 @@ export function useRunState(migrationId: number): LiveRun {
     };
   }, [api, migrationId, followId, refresh]);
 
-  const run =
-    stored && live && live.runId === stored.id && ACTIVE_STATUSES.includes(stored.status)
-      ? {
-          ...stored,
-          status: live.status,
-          requests: live.requests,
-          tokens: live.tokens,
-          writes: live.writes,
-          resumeAt: live.resumeAt,
-        }
-      : stored;
   const counts =
     live && stored && live.runId === stored.id && isActive(stored) ? live.counts : (query.data?.counts ?? {});
   const reload = useCallback(async () => {
     setLive(null);
     await refresh();
   }, [refresh]);
-  return { query, run, counts, reconnecting, refresh: reload };
+  return {
+    query,
+    run: withProgress(ofKind, live),
+    latest: withProgress(stored, live),
+    counts,
+    reconnecting,
+    refresh: reload,
+  };
 }

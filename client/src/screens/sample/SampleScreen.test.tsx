@@ -42,11 +42,12 @@ function diffAnswer(req: FakeRequest): Reply {
   return { body: { total: records.length, page: 1, pageSize: 200, records } };
 }
 
-function server(state: { run: Run | null }, stream = '') {
+function server(state: { runs: Run[] }, stream = '') {
   let streamed = false;
   return new FakeApi()
     .on('GET', '/api/migrations/7', { body: migrationDetail() })
-    .on('GET', RUN, () => ({ body: { run: state.run, counts: RUN_COUNTS } }))
+    .on('GET', RUN, () => ({ body: { run: state.runs[0] ?? null, counts: RUN_COUNTS } }))
+    .on('GET', '/api/migrations/7/runs', () => ({ body: { runs: state.runs } }))
     .on('GET', `${RUN}/events`, () => {
       if (streamed || stream === '') return { status: 204 };
       streamed = true;
@@ -71,7 +72,7 @@ function rowOf(name: string): HTMLElement {
 describe('the sample', () => {
   it('shows a loading state until the sample is known', async () => {
     const answer = deferred<Reply>();
-    await open(server({ run: null }).on('GET', RUN, () => answer.promise));
+    await open(server({ runs: [] }).on('GET', RUN, () => answer.promise));
     expect(await screen.findByText('Loading the sample…')).toBeDefined();
     answer.resolve({ body: { run: null, counts: {} } });
     expect(await screen.findByRole('region', { name: 'No sample yet' })).toBeDefined();
@@ -79,7 +80,7 @@ describe('the sample', () => {
 
   it('says the sample could not be loaded and tries again on request', async () => {
     let fail = true;
-    const api = server({ run: SAMPLE }).on('GET', RUN, () =>
+    const api = server({ runs: [SAMPLE] }).on('GET', RUN, () =>
       fail
         ? apiError(500, 'internal', 'The database is not reachable.')
         : { body: { run: SAMPLE, counts: {} } },
@@ -92,13 +93,15 @@ describe('the sample', () => {
   });
 
   it('runs a sample when there is none and follows its progress', async () => {
-    const state: { run: Run | null } = { run: null };
+    const state: { runs: Run[] } = { runs: [] };
     const api = server(
       state,
       sse([{ event: 'progress', data: progress({ runId: 3, writes: 7, requests: 9 }) }]),
     ).on('POST', '/api/migrations/7/sample', () => {
-      state.run = run({ id: 3, kind: 'sample', status: 'running', sampleSize: 300, writes: 0, requests: 2 });
-      return { status: 202, body: state.run };
+      state.runs = [
+        run({ id: 3, kind: 'sample', status: 'running', sampleSize: 300, writes: 0, requests: 2 }),
+      ];
+      return { status: 202, body: state.runs[0] };
     });
     await open(api);
     const empty = await screen.findByRole('region', { name: 'No sample yet' });
@@ -113,7 +116,7 @@ describe('the sample', () => {
   });
 
   it('lists the sampled records with their read-back result', async () => {
-    await open(server({ run: SAMPLE }));
+    await open(server({ runs: [SAMPLE] }));
     await screen.findByRole('table', { name: 'Sampled records' });
     expect(within(rowOf('Søren Østergaard')).getByText('Matches')).toBeDefined();
     expect(within(rowOf('Åse Lund')).getByText('1 mismatch')).toBeDefined();
@@ -121,7 +124,7 @@ describe('the sample', () => {
   });
 
   it('shows a record field by field: source with provenance, transform, sent and read back', async () => {
-    await open(server({ run: SAMPLE }));
+    await open(server({ runs: [SAMPLE] }));
     await screen.findByRole('table', { name: 'Sampled records' });
     await userEvent.click(rowOf('Åse Lund'));
     const fields = await screen.findByRole('table', { name: 'Fields of Åse Lund' });
@@ -138,7 +141,7 @@ describe('the sample', () => {
   });
 
   it('filters to mismatches and searches by person', async () => {
-    const api = server({ run: SAMPLE });
+    const api = server({ runs: [SAMPLE] });
     await open(api);
     await screen.findByRole('table', { name: 'Sampled records' });
     await userEvent.click(screen.getByLabelText('Only records with a mismatch'));
@@ -154,20 +157,22 @@ describe('the sample', () => {
   });
 
   it('says when no sampled record matches the filter', async () => {
-    await open(server({ run: SAMPLE }));
+    await open(server({ runs: [SAMPLE] }));
     await screen.findByRole('table', { name: 'Sampled records' });
     await userEvent.type(screen.getByLabelText('Search by name or Actimo id'), 'nobody');
     expect(await screen.findByText('No sampled record matches.')).toBeDefined();
   });
 
   it('says the comparison could not be loaded', async () => {
-    await open(server({ run: SAMPLE }).on('GET', DIFF, apiError(500, 'internal', 'Pipedrive read failed.')));
+    await open(
+      server({ runs: [SAMPLE] }).on('GET', DIFF, apiError(500, 'internal', 'Pipedrive read failed.')),
+    );
     const error = await screen.findByRole('alert', { name: 'The comparison could not be loaded' });
     expect(within(error).getByText('Pipedrive read failed.')).toBeDefined();
   });
 
   it('accepts the sample after a confirmation and goes to the run', async () => {
-    const api = server({ run: SAMPLE }).on('POST', '/api/migrations/7/sample/accept', {
+    const api = server({ runs: [SAMPLE] }).on('POST', '/api/migrations/7/sample/accept', {
       status: 202,
       body: run({ status: 'queued' }),
     });
@@ -183,20 +188,29 @@ describe('the sample', () => {
     ]);
   });
 
+  it('leads to the full run instead of accepting again once the migration went on', async () => {
+    await open(server({ runs: [run({ status: 'running' }), SAMPLE] }));
+    expect((await screen.findByRole('link', { name: 'Follow the full run' })).getAttribute('href')).toBe(
+      '/migrations/7/run',
+    );
+    expect(screen.queryByRole('button', { name: 'Accept and run everything' })).toBeNull();
+    expect(await screen.findByRole('table', { name: 'Sampled records' })).toBeDefined();
+  });
+
   it('goes back to the map instead', async () => {
-    await open(server({ run: SAMPLE }));
+    await open(server({ runs: [SAMPLE] }));
     expect((await screen.findByRole('link', { name: 'Back to the map' })).getAttribute('href')).toBe(
       '/migrations/7/map',
     );
   });
 
   it('says when the sample stopped, and runs it again on request', async () => {
-    const state: { run: Run | null } = {
-      run: run({ id: 3, kind: 'sample', status: 'failed', errorMessage: 'Pipedrive refused the token.' }),
+    const state: { runs: Run[] } = {
+      runs: [run({ id: 3, kind: 'sample', status: 'failed', errorMessage: 'Pipedrive refused the token.' })],
     };
     const api = server(state).on('POST', '/api/migrations/7/sample', () => {
-      state.run = run({ id: 5, kind: 'sample', status: 'queued', sampleSize: 300 });
-      return { status: 202, body: state.run };
+      state.runs = [run({ id: 5, kind: 'sample', status: 'queued', sampleSize: 300 }), ...state.runs];
+      return { status: 202, body: state.runs[0] };
     });
     await open(api);
     const banner = await screen.findByRole('alert');

@@ -25,9 +25,8 @@ import { useDiffRows } from './useDiffRows.ts';
 
 export function SampleScreen() {
   const { migration } = useMigration();
-  const live = useRunState(migration.id);
+  const live = useRunState(migration.id, 'sample');
   const { query, run } = live;
-  const id = String(migration.id);
   return (
     <StepSection step="sample">
       {query.status === 'loading' && <LoadingState label="Loading the sample…" />}
@@ -44,17 +43,10 @@ export function SampleScreen() {
           >
             Review the plan first, or run a sample of {formatCount(DEFAULT_SAMPLE_SIZE)} people now.
           </EmptyState>
-        ) : run.kind !== 'sample' ? (
-          <EmptyState
-            title="The sample is behind you"
-            action={<LinkButton to={paths.step(id, 'run')}>Follow the full run</LinkButton>}
-          >
-            A {run.kind} run started after the sample.
-          </EmptyState>
         ) : isActive(run) ? (
           <SampleProgress run={run} reconnecting={live.reconnecting} />
         ) : run.status === 'completed' ? (
-          <SampleResult migrationId={migration.id} run={run} />
+          <SampleResult migrationId={migration.id} run={run} accepted={live.latest?.id !== run.id} />
         ) : (
           <Banner
             tone="danger"
@@ -169,7 +161,7 @@ const recordColumns: Column<DiffRecord | null>[] = [
   },
 ];
 
-function SampleResult({ migrationId, run }: { migrationId: number; run: Run }) {
+function SampleResult({ migrationId, run, accepted }: { migrationId: number; run: Run; accepted: boolean }) {
   const api = useApi();
   const host = usePanelHost();
   const navigate = useNavigate();
@@ -256,13 +248,19 @@ function SampleResult({ migrationId, run }: { migrationId: number; run: Run }) {
       {chosen && <FieldDiff record={chosen} onClose={() => setChosen(null)} />}
       <section className="card" aria-labelledby="sample-decide">
         <h2 id="sample-decide" className="card__title">
-          Happy with the sample?
+          {accepted ? 'The migration went on after this sample' : 'Happy with the sample?'}
         </h2>
         {error !== null && <ErrorState title="The full run could not start" error={error} />}
         <div className="actions">
-          <Button variant="primary" busy={accepting} onClick={accept}>
-            Accept and run everything
-          </Button>
+          {accepted ? (
+            <LinkButton variant="primary" to={paths.step(id, 'run')}>
+              Follow the full run
+            </LinkButton>
+          ) : (
+            <Button variant="primary" busy={accepting} onClick={accept}>
+              Accept and run everything
+            </Button>
+          )}
           <LinkButton to={paths.step(id, 'map')}>Back to the map</LinkButton>
         </div>
       </section>
