@@ -25,6 +25,7 @@ import { loadManifest } from './manifest.ts';
 import { buildMapping } from './mapping/index.ts';
 import type { LocalPipedrive } from './pipedrive/connections.ts';
 import { ArtifactsService } from './report/artifacts.service.ts';
+import { EngineFactsRepository } from './report/engine-facts.repository.ts';
 import { ReportService } from './report/report.service.ts';
 import type { Services } from './services.ts';
 import { StagingService } from './staging/staging.service.ts';
@@ -111,7 +112,17 @@ export function createApiRouter(deps: AppDeps): express.Router {
   api.use(migrationRoutes(deps.services.migration.service));
   const artifacts = new ArtifactsService(db, deps.services.clock);
   api.use(artifactRoutes(artifacts));
-  api.use(reportRoutes(new ReportService({ db, clock: deps.services.clock, maps: mapping.maps, artifacts })));
+  api.use(
+    reportRoutes(
+      new ReportService({
+        db,
+        clock: deps.services.clock,
+        maps: mapping.maps,
+        artifacts,
+        engine: new EngineFactsRepository(db),
+      }),
+    ),
+  );
   api.use(deltaRoutes(db, deps.services.delta, deps.services.migration.delta));
   api.use(rollbackRoutes(deps.services.rollback));
   api.use(notFound);

@@ -9,6 +9,7 @@ import { ValidationError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { buildMapping } from '../mapping/index.ts';
 import { ArtifactsService } from '../report/artifacts.service.ts';
+import { EngineFactsRepository } from '../report/engine-facts.repository.ts';
 import { reportHtml } from '../report/html.ts';
 import { ReportService } from '../report/report.service.ts';
 import { buildServices } from '../services.ts';
@@ -43,6 +44,7 @@ export function registerReportCommands(program: Command, io: CliIo): void {
           clock: services.clock,
           maps: mapping.maps,
           artifacts: new ArtifactsService(db, services.clock),
+          engine: new EngineFactsRepository(db),
         });
         const migrationId = Number(migrationArg);
         const files: Array<{ name: string; body: string }> = [];

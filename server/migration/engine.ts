@@ -4,6 +4,7 @@
 // in one transaction. A write whose outcome is unknown (timeout, dropped connection, 5xx on a create) is
 // resolved by looking the record up before anything is sent again. The daily-budget share pauses the run
 // with `resume_at`. Read-back verification compares every field written.
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.ts';
 import type { Knex } from '../db.ts';
@@ -17,7 +18,7 @@ import { isPipedriveError, type PipedriveApiError } from '../pipedrive/errors.ts
 import type { TransportEvent } from '../pipedrive/transport.ts';
 import { readSettings } from '../tenants/settings.repository.ts';
 import { budgetPolicyOf, type CompanySettings } from '../tenants/settings.ts';
-import { loadOrganizations, loadPersons } from './inputs.ts';
+import { loadActivities, loadFiles, loadOrganizations, loadPersons, type StagedFileInput } from './inputs.ts';
 import {
   acquireLease,
   holderIsDeadHere,
@@ -37,6 +38,9 @@ import {
   writeResults,
 } from './ledger.repository.ts';
 import {
+  activityKeyOf,
+  activityPayload,
+  fileNoteContent,
   fingerprint,
   noteContent,
   noteMarker,
@@ -46,6 +50,7 @@ import {
 } from './payloads.ts';
 import {
   customValue,
+  listAllActivities,
   listAllOrganizations,
   listAllPersons,
   listOwners,
@@ -105,7 +110,9 @@ export interface WrittenField {
 
 interface Prepared {
   record: MigrationRecord;
-  op: 'create' | 'update';
+  op: 'create' | 'update' | 'upload';
+  /** An upload: the staged file to read from disk when it is sent. */
+  file?: StagedFileInput;
   body: Record<string, unknown>;
   fields: WrittenField[];
   fingerprint: string;
@@ -127,6 +134,8 @@ interface Answer {
   error?: PipedriveApiError | Error;
 }
 
+const isFileNote = (r: MigrationRecord): boolean => r.actimoKey.startsWith('file:');
+
 class Paused extends Error {
   constructor(readonly resumeAt: number) {
     super('paused for the daily budget');
@@ -138,7 +147,8 @@ class Stopped extends Error {
   }
 }
 
-const PHASES: readonly EngineEntity[] = ['organization', 'person', 'note'];
+// Files before notes: a file's note is written only once its upload is done.
+const PHASES: readonly EngineEntity[] = ['organization', 'person', 'file', 'note', 'activity'];
 const UPDATE_STRIP = ['add_time'];
 const EXISTING_STRIP = ['add_time', 'owner_id', 'visible_to'];
 
@@ -489,11 +499,18 @@ class RunExecution {
           entity,
         );
       }
+    } else if (entity === 'file') {
+      await this.prepareUploads(todo, writes);
+    } else if (entity === 'activity') {
+      await this.prepareActivities(todo, writes);
     } else {
-      const keys = todo.map((r) => (entity === 'person' ? r.actimoKey : r.personKey!)).filter(Boolean);
+      const fileNotes = entity === 'note' ? todo.filter((r) => isFileNote(r)) : [];
+      if (fileNotes.length > 0) await this.prepareFileNotes(fileNotes, writes);
+      const personTodo = fileNotes.length > 0 ? todo.filter((r) => !isFileNote(r)) : todo;
+      const keys = personTodo.map((r) => (entity === 'person' ? r.actimoKey : r.personKey!)).filter(Boolean);
       const inputs = await loadPersons(this.d.db, this.companyId, this.migrationId, keys);
       const personIds = entity === 'note' ? await this.personIdsOf(keys) : new Map<string, number>();
-      for (const r of todo) {
+      for (const r of personTodo) {
         const p = inputs.get(entity === 'person' ? r.actimoKey : r.personKey!);
         if (!p) continue;
         const built = personPayload(p, ctx);
@@ -519,6 +536,91 @@ class RunExecution {
     }
     await this.beforeImages(entity, writes);
     return { lastId, writes };
+  }
+
+  /**
+   * Uploads: one per staged file of a migrated person, never sent twice (a file with a Pipedrive id is
+   * left alone). The body is what the read-back compares: the person, the name and the size.
+   */
+  private async prepareUploads(todo: MigrationRecord[], out: Prepared[]): Promise<void> {
+    const files = await loadFiles(
+      this.d.db,
+      this.companyId,
+      this.migrationId,
+      todo.map((r) => r.actimoKey),
+    );
+    const personIds = await this.personIdsOf([...new Set(todo.map((r) => r.personKey!).filter(Boolean))]);
+    for (const r of todo) {
+      if (r.pipedriveId !== null) continue;
+      const f = files.get(r.actimoKey);
+      const personId = personIds.get(r.personKey!);
+      if (!f?.storedPath || personId === undefined) continue;
+      const body = {
+        person_id: personId,
+        name: f.fileName ?? f.storedPath.split(/[\\/]/).pop()!,
+        file_size: f.size,
+      };
+      out.push({
+        record: r,
+        op: 'upload',
+        body,
+        fields: [
+          { key: 'person_id', type: 'id', target: 'person' },
+          { key: 'name', type: 'varchar', target: 'fileName' },
+          { key: 'file_size', type: 'int', target: 'size' },
+        ],
+        fingerprint: fingerprint({ ...body, sha256: f.sha256 }),
+        beforeImage: null,
+        seq: 0,
+        file: f,
+      });
+    }
+  }
+
+  /** Calls and meetings, with their person as primary participant; sent again only when changed. */
+  private async prepareActivities(todo: MigrationRecord[], out: Prepared[]): Promise<void> {
+    const acts = await loadActivities(
+      this.d.db,
+      this.companyId,
+      this.migrationId,
+      todo.map((r) => r.actimoKey),
+    );
+    const personIds = await this.personIdsOf([...new Set(todo.map((r) => r.personKey!).filter(Boolean))]);
+    const today = new Date(this.now).toISOString().slice(0, 10);
+    const ctx = this.refContext();
+    for (const r of todo) {
+      const a = acts.get(r.actimoKey);
+      const personId = personIds.get(r.personKey!);
+      if (!a || personId === undefined) continue;
+      const built = activityPayload(a, personId, ctx, today);
+      this.maybeWrite(out, r, built.body, built.fields, 'activity');
+    }
+  }
+
+  /** The note that goes with an uploaded file: written once the upload is done. */
+  private async prepareFileNotes(todo: MigrationRecord[], out: Prepared[]): Promise<void> {
+    const fileKeys = todo.map((r) => r.actimoKey.slice('file:'.length));
+    const files = await loadFiles(this.d.db, this.companyId, this.migrationId, fileKeys);
+    const uploaded = new Set<string>();
+    for (let i = 0; i < fileKeys.length; i += 500) {
+      const rows = await this.d
+        .db('migration_records')
+        .where({ company_id: this.companyId, migration_id: this.migrationId, entity: 'file', state: 'done' })
+        .whereIn('actimo_key', fileKeys.slice(i, i + 500))
+        .select('actimo_key');
+      for (const x of rows) uploaded.add(String(x.actimo_key));
+    }
+    const personIds = await this.personIdsOf([...new Set(todo.map((r) => r.personKey!).filter(Boolean))]);
+    for (const r of todo) {
+      const key = r.actimoKey.slice('file:'.length);
+      const f = files.get(key);
+      const personId = personIds.get(r.personKey!);
+      if (!f || !uploaded.has(key) || personId === undefined) continue;
+      this.maybeWrite(out, r, { content: fileNoteContent(f), person_id: personId }, [
+        { key: 'content', type: 'text', target: 'note' },
+        { key: 'person_id', type: 'id', target: 'person' },
+      ]);
+    }
   }
 
   private maybeWrite(
@@ -578,7 +680,7 @@ class RunExecution {
 
   /** The current values of the fields we are about to change on records that existed before us, 100 ids a read. */
   private async beforeImages(entity: EngineEntity, writes: Prepared[]): Promise<void> {
-    if (entity === 'note') return;
+    if (entity === 'note' || entity === 'file' || entity === 'activity') return;
     // Records that were there before us, and every record a delta updates (a human may have touched it).
     const existing = writes.filter(
       (w) => w.op === 'update' && (w.record.existedBefore || this.runRow.kind === 'delta'),
@@ -651,8 +753,18 @@ class RunExecution {
   }
 
   private async send(entity: EngineEntity, w: Prepared): Promise<Answer> {
+    let content: Buffer | undefined;
+    if (w.op === 'upload') {
+      try {
+        content = await readFile(w.file!.storedPath!);
+      } catch (err) {
+        // Nothing was sent: the stored copy is gone (the record fails and says so).
+        const e = new Error(`stored copy of the file is missing: ${(err as Error).message}`);
+        return { w, ok: false, error: Object.assign(e, { code: 'file_missing' }) };
+      }
+    }
     try {
-      const res = (await this.call(entity, w)) as {
+      const res = (await (content ? this.upload(w, content) : this.call(entity, w))) as {
         data?: { id?: number; update_time?: string | null } | null;
       };
       const id = res.data?.id ?? w.record.pipedriveId ?? undefined;
@@ -671,6 +783,13 @@ class RunExecution {
     }
   }
 
+  private upload(w: Prepared, content: Buffer): Promise<unknown> {
+    const file = new File([new Uint8Array(content)], String(w.body.name), {
+      type: w.file?.mime ?? 'application/octet-stream',
+    });
+    return this.client.files.addFile({ file: file as never, person_id: Number(w.body.person_id) });
+  }
+
   private call(entity: EngineEntity, w: Prepared): Promise<unknown> {
     const c = this.client;
     const id = w.record.pipedriveId!;
@@ -682,6 +801,10 @@ class RunExecution {
       return w.op === 'create'
         ? c.persons.addPerson({ AddPersonRequest: w.body as never })
         : c.persons.updatePerson({ id, UpdatePersonRequest: w.body as never });
+    if (entity === 'activity')
+      return w.op === 'create'
+        ? c.activities.addActivity({ AddActivityRequest: w.body as never })
+        : c.activities.updateActivity({ id, AddActivityRequest: w.body as never });
     return w.op === 'create'
       ? c.notes.addNote({ AddNoteRequest: w.body as never })
       : c.notes.updateNote({ id, NoteRequest: { content: String(w.body.content) } as never });
@@ -811,6 +934,38 @@ class RunExecution {
         if (hit) found.set(o.seq * 1e6 + o.runId, hit);
       }
     }
+    const uploads = open.filter((o) => recs.get(o.recordId)?.entity === 'file' && o.op === 'upload');
+    if (uploads.length > 0) {
+      // The account's files, matched on person, name and size.
+      const byKey = new Map<string, { id: number; updateTime: string | null }>();
+      for await (const f of this.fileListing())
+        byKey.set(`${f.person_id}|${f.name}|${f.file_size}`, {
+          id: Number(f.id),
+          updateTime: pipedriveTime(f.update_time as string | null),
+        });
+      for (const o of uploads) {
+        const b = (o.request as { body?: { person_id?: number; name?: string; file_size?: number } }).body;
+        const hit = byKey.get(`${b?.person_id}|${b?.name}|${b?.file_size}`);
+        if (hit) found.set(o.seq * 1e6 + o.runId, hit);
+      }
+    }
+    const activities = byEntity('activity');
+    if (activities.length > 0) {
+      // Activities by the marker in their note.
+      const byMarker = new Map<string, { id: number; updateTime: string | null }>();
+      for (const a of await listAllActivities(this.client, since ? { updatedSince: since } : {})) {
+        const m = /Actimo migration ref: (activity:[^<]*)</.exec(String(a.note ?? ''));
+        if (m)
+          byMarker.set(m[1]!, {
+            id: a.id,
+            updateTime: pipedriveTime(a.update_time as string | null),
+          });
+      }
+      for (const o of activities) {
+        const hit = byMarker.get(activityKeyOf(recs.get(o.recordId)!.actimoKey));
+        if (hit) found.set(o.seq * 1e6 + o.runId, hit);
+      }
+    }
     for (const o of byEntity('note')) {
       const rec = recs.get(o.recordId)!;
       const personId = (o.request as { body?: { person_id?: number } }).body?.person_id;
@@ -840,7 +995,7 @@ class RunExecution {
                 }
               : {
                   state: 'failed',
-                  error_code: o.op === 'create' ? 'resolved_not_applied' : 'resolved_resend',
+                  error_code: o.op === 'update' ? 'resolved_resend' : 'resolved_not_applied',
                   updated_at: this.now,
                 },
           );
@@ -914,6 +1069,11 @@ class RunExecution {
       const back = new Map<number, Record<string, unknown>>();
       if (entity === 'note') {
         for await (const n of this.noteListing(since)) back.set(Number(n.id), n);
+      } else if (entity === 'file') {
+        for await (const f of this.fileListing()) back.set(Number(f.id), f);
+      } else if (entity === 'activity') {
+        for (const a of await listAllActivities(this.client, since ? { updatedSince: since } : {}))
+          back.set(a.id, a);
       } else {
         const listed =
           entity === 'person'
@@ -971,6 +1131,21 @@ class RunExecution {
             .where({ company_id: this.companyId, id: u.id })
             .update({ verified: u.verified, mismatch_count: u.count, read_back: JSON.stringify(u.readBack) });
       });
+    }
+  }
+
+  /** Every file of the account, 500 a page (v1 files have no `updated_since`). */
+  private async *fileListing(): AsyncGenerator<Record<string, unknown>> {
+    let start = 0;
+    for (;;) {
+      const page = (await this.client.files.getFiles({ start, limit: 500 })) as unknown as {
+        data?: Array<Record<string, unknown>> | null;
+        additional_data?: { pagination?: { more_items_in_collection?: boolean; next_start?: number } } | null;
+      };
+      for (const f of page.data ?? []) yield f;
+      const p = page.additional_data?.pagination;
+      if (!p?.more_items_in_collection) return;
+      start = p.next_start ?? start + (page.data?.length ?? 0);
     }
   }
 

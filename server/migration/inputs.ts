@@ -86,3 +86,111 @@ export async function loadOrganizations(
   else for (let i = 0; i < actimoIds.length; i += 500) await read(actimoIds.slice(i, i + 500) as string[]);
   return out;
 }
+
+/** A staged file (docs/staging.md): its person, the export's values and, when uploaded, the stored copy. */
+export interface StagedFileInput {
+  /** `<personId>:<path>`, unique per migration. */
+  actimoId: string;
+  personId: string;
+  fileName: string | null;
+  uploadDate: string | null;
+  storedPath: string | null;
+  size: number | null;
+  sha256: string | null;
+  mime: string | null;
+  /** The export file the row came from (its name), for the note's "source batch". */
+  sourceBatch: string | null;
+}
+
+/** Every staged file's Actimo key, in staging order. */
+export async function stagedFileIds(db: Knex, companyId: number, migrationId: number): Promise<string[]> {
+  const rows = await db('staged_files')
+    .where(scope(companyId, migrationId))
+    .orderBy('id')
+    .select('actimo_id');
+  return rows.map((r) => String(r.actimo_id));
+}
+
+export async function loadFiles(
+  db: Knex,
+  companyId: number,
+  migrationId: number,
+  actimoIds: readonly string[],
+): Promise<Map<string, StagedFileInput>> {
+  const out = new Map<string, StagedFileInput>();
+  const sourceNames = new Map<number, string>();
+  for (let i = 0; i < actimoIds.length; i += 500) {
+    const rows = (await db('staged_files')
+      .where(scope(companyId, migrationId))
+      .whereIn('actimo_id', actimoIds.slice(i, i + 500) as string[])) as Row[];
+    const parsed = rows.map((r) => ({ r, ...part(r) }));
+    const fileIds = new Set<number>();
+    for (const p of parsed) {
+      const at = p.provenance.fileName ?? p.provenance.path ?? p.provenance.personId;
+      if (at && !sourceNames.has(at[0])) fileIds.add(at[0]);
+    }
+    if (fileIds.size > 0) {
+      const files = await db('source_files')
+        .where({ company_id: companyId, migration_id: migrationId })
+        .whereIn('id', [...fileIds])
+        .select('id', 'name');
+      for (const f of files) sourceNames.set(Number(f.id), String(f.name));
+    }
+    for (const { r, values, provenance } of parsed) {
+      const s = (k: string) => (values[k] == null || values[k] === '' ? null : String(values[k]));
+      const at = provenance.fileName ?? provenance.path ?? provenance.personId;
+      out.set(String(r.actimo_id), {
+        actimoId: String(r.actimo_id),
+        personId: String(r.person_id ?? values.personId),
+        fileName: s('fileName'),
+        uploadDate: s('uploadDate'),
+        storedPath: s('storedPath'),
+        size:
+          typeof values.size === 'number' ? values.size : values.size == null ? null : Number(values.size),
+        sha256: s('sha256'),
+        mime: s('mime'),
+        sourceBatch: at ? (sourceNames.get(at[0]) ?? null) : null,
+      });
+    }
+  }
+  return out;
+}
+
+/** A staged call or meeting (docs/staging.md): its person and values (due date and time already in UTC). */
+export interface StagedActivityInput {
+  actimoId: string;
+  personId: string | null;
+  values: Record<string, StagedScalar>;
+}
+
+export async function stagedActivityIds(db: Knex, companyId: number, migrationId: number): Promise<string[]> {
+  const rows = await db('staged_activities')
+    .where(scope(companyId, migrationId))
+    .orderBy('id')
+    .select('actimo_id');
+  return rows.map((r) => String(r.actimo_id));
+}
+
+export async function loadActivities(
+  db: Knex,
+  companyId: number,
+  migrationId: number,
+  actimoIds: readonly string[],
+): Promise<Map<string, StagedActivityInput>> {
+  const out = new Map<string, StagedActivityInput>();
+  for (let i = 0; i < actimoIds.length; i += 500) {
+    const rows = (await db('staged_activities')
+      .where(scope(companyId, migrationId))
+      .whereIn('actimo_id', actimoIds.slice(i, i + 500) as string[])) as Row[];
+    for (const r of rows) {
+      const values = readJson<Record<string, StagedScalar>>(r.data);
+      const person = r.person_id ?? values.personId;
+      out.set(String(r.actimo_id), {
+        actimoId: String(r.actimo_id),
+        personId: person == null || person === '' ? null : String(person),
+        values,
+      });
+    }
+  }
+  return out;
+}

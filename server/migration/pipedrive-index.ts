@@ -123,3 +123,21 @@ export async function listOwners(client: PipedriveClient): Promise<Owners> {
 
 /** Index pages the listing of `n` records costs (an empty list is still one page). */
 export const pagesFor = (n: number): number => Math.max(1, Math.ceil(n / 500));
+
+/** Activities (v2, cursor paging, 500 a page), optionally updated since a time. */
+export async function listAllActivities(
+  client: PipedriveClient,
+  q: { updatedSince?: string } = {},
+): Promise<Array<Record<string, unknown> & { id: number }>> {
+  const out: Array<Record<string, unknown> & { id: number }> = [];
+  for await (const page of pages<Record<string, unknown> & { id: number }>(
+    (cursor) =>
+      client.activities.getActivities({
+        limit: 500,
+        ...(q.updatedSince ? { updated_since: q.updatedSince } : {}),
+        ...(cursor ? { cursor } : {}),
+      }) as never,
+  ))
+    out.push(...page);
+  return out;
+}

@@ -9,8 +9,24 @@ import type { PipedriveClient } from '../pipedrive/client.ts';
 import { costOfOp } from '../pipedrive/costs.ts';
 import { dailyTokenBudget } from '../pipedrive/token-budget.ts';
 import type { CompanySettings } from '../tenants/settings.ts';
-import { loadOrganizations, loadPersons, stagedIds } from './inputs.ts';
-import { noteContent, noteKeyOf, type OwnerTally, organizationPayload, personPayload } from './payloads.ts';
+import {
+  loadActivities,
+  loadFiles,
+  loadOrganizations,
+  loadPersons,
+  stagedActivityIds,
+  stagedFileIds,
+  stagedIds,
+} from './inputs.ts';
+import {
+  activityPayload,
+  fileNoteKeyOf,
+  noteContent,
+  noteKeyOf,
+  type OwnerTally,
+  organizationPayload,
+  personPayload,
+} from './payloads.ts';
 import {
   type ExistingIndex,
   indexExisting,
@@ -55,6 +71,8 @@ export interface Plan {
   mapVersion: number;
   entities: Record<EngineEntity, EntityPlan>;
   owners: OwnerTally;
+  /** Activity owners: matched by e-mail, or the default owner. */
+  activityOwners: OwnerTally;
   existing: { persons: number; organizations: number };
   estimate: Estimate;
 }
@@ -148,7 +166,10 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
     organization: emptyEntity(),
     person: emptyEntity(),
     note: emptyEntity(),
+    file: emptyEntity(),
+    activity: emptyEntity(),
   };
+  const personSkipped = new Set<string>();
   const planned: PlannedRecord[] = [];
   const count = (entity: EngineEntity, dec: Decision, p: MigrationRecord | undefined, fresh: boolean) => {
     const e = entities[entity];
@@ -200,6 +221,7 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
   for (let i = 0; i < personIds.length; i += 500) {
     const chunk = await loadPersons(db, companyId, migrationId, personIds.slice(i, i + 500));
     for (const person of chunk.values()) {
+      owner.last = undefined;
       const built = personPayload(person, ctx, owner);
       const emails = Array.isArray(built.body.emails) ? (built.body.emails as Array<{ value?: string }>) : [];
       const email = emails.find((e) => e.value)?.value;
@@ -213,6 +235,7 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
         settings.duplicatePolicy,
       );
       count('person', dec, p, false);
+      if (dec.action === 'skip') personSkipped.add(person.actimoId);
       const name = typeof built.body.name === 'string' ? built.body.name : null;
       planned.push({
         entity: 'person',
@@ -224,6 +247,7 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
         pipedriveId: dec.pipedriveId,
         existedBefore: dec.existedBefore,
         state: stateFor(p, dec),
+        owner: dec.action === 'skip' ? null : (owner.last ?? null),
       });
       const content = dec.action === 'skip' ? null : noteContent(person, built.note, ctx);
       const key = noteKeyOf(person.actimoId);
@@ -252,12 +276,97 @@ export async function planWith(d: PlanDeps, index: ExistingIndex, owners: Owners
       }
     }
   }
+  // Files: an upload on the person, then a note with the original name, upload date and source batch.
+  const stagedPersons = new Set(personIds);
+  const fileIds = await stagedFileIds(db, companyId, migrationId);
+  for (let i = 0; i < fileIds.length; i += 500) {
+    const files = await loadFiles(db, companyId, migrationId, fileIds.slice(i, i + 500));
+    for (const f of files.values()) {
+      const skipReason = personSkipped.has(f.personId)
+        ? 'person_skipped'
+        : !stagedPersons.has(f.personId)
+          ? 'person_not_staged'
+          : f.storedPath === null
+            ? 'file_missing'
+            : null;
+      const p = prior.get(`file:${f.actimoId}`);
+      const dec: Decision = skipReason
+        ? { action: 'skip', reason: skipReason, pipedriveId: p?.pipedriveId ?? null, existedBefore: false }
+        : { action: 'create', reason: null, pipedriveId: p?.pipedriveId ?? null, existedBefore: false };
+      count('file', dec, p, false);
+      planned.push({
+        entity: 'file',
+        actimoKey: f.actimoId,
+        personKey: f.personId,
+        label: f.fileName,
+        action: dec.action,
+        reasonCode: dec.reason,
+        pipedriveId: dec.pipedriveId,
+        existedBefore: false,
+        state: stateFor(p, dec),
+      });
+      const nkey = fileNoteKeyOf(f.actimoId);
+      const pn = prior.get(`note:${nkey}`);
+      if (dec.action === 'skip' && !pn) continue;
+      const nd: Decision = { ...dec, pipedriveId: pn?.pipedriveId ?? null };
+      count('note', nd, pn, false);
+      planned.push({
+        entity: 'note',
+        actimoKey: nkey,
+        personKey: f.personId,
+        label: f.fileName,
+        action: nd.action,
+        reasonCode: nd.reason,
+        pipedriveId: nd.pipedriveId,
+        existedBefore: false,
+        state: stateFor(pn, nd),
+      });
+    }
+  }
+  // Calls and meetings of migrated persons.
+  const activityOwners: OwnerTally = { matched: 0, defaulted: 0 };
+  const today = new Date(d.now).toISOString().slice(0, 10);
+  const activityIds = await stagedActivityIds(db, companyId, migrationId);
+  for (let i = 0; i < activityIds.length; i += 500) {
+    const acts = await loadActivities(db, companyId, migrationId, activityIds.slice(i, i + 500));
+    for (const a of acts.values()) {
+      const skipReason =
+        typeof a.values.type !== 'string'
+          ? 'unknown_activity_type'
+          : a.personId === null || !stagedPersons.has(a.personId)
+            ? 'user_not_found'
+            : personSkipped.has(a.personId)
+              ? 'person_skipped'
+              : null;
+      const p = prior.get(`activity:${a.actimoId}`);
+      const dec: Decision = skipReason
+        ? { action: 'skip', reason: skipReason, pipedriveId: p?.pipedriveId ?? null, existedBefore: false }
+        : { action: 'create', reason: null, pipedriveId: p?.pipedriveId ?? null, existedBefore: false };
+      const resolved = skipReason ? null : activityPayload(a, 0, ctx, today, activityOwners).owner;
+      count('activity', dec, p, false);
+      planned.push({
+        entity: 'activity',
+        actimoKey: a.actimoId,
+        personKey: a.personId,
+        label: typeof a.values.subject === 'string' ? a.values.subject : null,
+        action: dec.action,
+        reasonCode: dec.reason,
+        pipedriveId: dec.pipedriveId,
+        existedBefore: false,
+        state: stateFor(p, dec),
+        owner: resolved
+          ? { email: resolved.email, userId: resolved.id, defaulted: resolved.defaulted }
+          : null,
+      });
+    }
+  }
   await savePlan(db, companyId, migrationId, planned, d.now);
   return {
     policy: settings.duplicatePolicy,
     mapVersion: map.version,
     entities,
     owners: owner,
+    activityOwners,
     existing: { persons: index.personCount, organizations: index.orgCount },
     estimate: estimate(entities, settings, d.burstLimit, d.spentToday ?? 0),
   };
@@ -281,6 +390,8 @@ export function estimate(
   add('persons.add', e.person.create);
   add('persons.update', e.person.merge);
   add('notes.add', e.note.create);
+  add('files.add', e.file.create);
+  add('activities.add', e.activity.create);
   // Before-images of merged records, 100 ids a request.
   add('organizations.list', Math.ceil(e.organization.merge / 100));
   add('persons.list', Math.ceil(e.person.merge / 100));
@@ -290,6 +401,9 @@ export function estimate(
   if (orgWrites > 0) add('organizations.list', pagesFor(orgWrites));
   if (personWrites > 0) add('persons.list', pagesFor(personWrites));
   if (e.note.create > 0) add('notes.list', pagesFor(e.note.create));
+  // v1 files have no updated_since: the read-back pages every file of the account (ours, 500 a page).
+  if (e.file.create > 0) add('files.list', pagesFor(e.file.create));
+  if (e.activity.create > 0) add('activities.list', pagesFor(e.activity.create));
   const merged = new Map<string, CostLine>();
   for (const l of lines) {
     const m = merged.get(l.op);

@@ -31,6 +31,14 @@ export interface MigrationRecord {
   deletedInPipedriveAt: number | null;
   /** Delta sync: when the record was missing from a newer Actimo export (flagged, never deleted). */
   goneFromExportAt: number | null;
+  /** Owner resolution (persons, activities): the e-mail asked, the user id used, whether it was the default. */
+  owner: OwnerResolution | null;
+}
+
+export interface OwnerResolution {
+  email: string | null;
+  userId: number | null;
+  defaulted: boolean;
 }
 
 export interface PlannedRecord {
@@ -43,6 +51,7 @@ export interface PlannedRecord {
   pipedriveId: number | null;
   existedBefore: boolean;
   state: RecordState;
+  owner?: OwnerResolution | null;
 }
 
 type Row = Record<string, unknown>;
@@ -72,6 +81,14 @@ export function toRecord(r: Row): MigrationRecord {
     humanFields: r.human_fields == null ? [] : readJson<string[]>(r.human_fields),
     deletedInPipedriveAt: r.deleted_in_pipedrive_at == null ? null : Number(r.deleted_in_pipedrive_at),
     goneFromExportAt: r.gone_from_export_at == null ? null : Number(r.gone_from_export_at),
+    owner:
+      r.owner_defaulted == null
+        ? null
+        : {
+            email: r.owner_email == null ? null : String(r.owner_email),
+            userId: r.owner_user_id == null ? null : Number(r.owner_user_id),
+            defaulted: readBool(r.owner_defaulted),
+          },
   };
 }
 
@@ -99,6 +116,9 @@ export async function savePlan(
     pipedrive_id: r.pipedriveId,
     existed_before: r.existedBefore,
     state: r.state,
+    owner_email: r.owner?.email?.slice(0, 320) ?? null,
+    owner_user_id: r.owner?.userId ?? null,
+    owner_defaulted: r.owner ? r.owner.defaulted : null,
     updated_at: now,
   }));
   await db.transaction(async (trx) => {
@@ -114,6 +134,9 @@ export async function savePlan(
           'pipedrive_id',
           'existed_before',
           'state',
+          'owner_email',
+          'owner_user_id',
+          'owner_defaulted',
           'updated_at',
         ]);
     }

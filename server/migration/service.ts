@@ -202,6 +202,8 @@ export class MigrationService {
       organization: { create: 0, merge: 0, skip: 0, done: 0, reasons: {} },
       person: { create: 0, merge: 0, skip: 0, done: 0, reasons: {} },
       note: { create: 0, merge: 0, skip: 0, done: 0, reasons: {} },
+      file: { create: 0, merge: 0, skip: 0, done: 0, reasons: {} },
+      activity: { create: 0, merge: 0, skip: 0, done: 0, reasons: {} },
     };
     for (const r of recs) {
       const e = out[r.entity];

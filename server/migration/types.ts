@@ -1,6 +1,6 @@
 // The vocabulary of the migration engine (decision 0006), shared by the plan, the run and the API.
 
-export const ENTITIES = ['organization', 'person', 'note'] as const;
+export const ENTITIES = ['organization', 'person', 'note', 'file', 'activity'] as const;
 export type EngineEntity = (typeof ENTITIES)[number];
 
 export type RecordAction = 'create' | 'merge' | 'skip';

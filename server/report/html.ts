@@ -153,20 +153,25 @@ export function reportHtml(r: ReconciliationReport): string {
     ]),
     [3, 4, 5],
   );
-  const owners = r.owners
-    ? table(
-        ['Owner email', 'Resolution', 'Records'],
-        [
-          ...r.owners.matched.map((o) => [escapeHtml(o.email), 'matched a Pipedrive user', n(o.records)]),
-          ...r.owners.defaulted.map((o) => [
-            escapeHtml(o.email),
-            `no such user: defaulted to ${escapeHtml(o.fallback)}`,
-            n(o.records),
-          ]),
-        ],
-        [2],
-      )
-    : NO_RUN;
+  const ownerCounts = r.owners?.counts
+    ? `<p>${n(r.owners.counts.matched)} record(s) with an owner matched to a Pipedrive user, ${n(r.owners.counts.defaulted)} given the default owner.</p>`
+    : '';
+  const owners = r.owners?.unavailable
+    ? `${ownerCounts}<p>${escapeHtml(r.owners.unavailable)}</p>`
+    : r.owners
+      ? table(
+          ['Owner email', 'Resolution', 'Records'],
+          [
+            ...r.owners.matched.map((o) => [escapeHtml(o.email), 'matched a Pipedrive user', n(o.records)]),
+            ...r.owners.defaulted.map((o) => [
+              escapeHtml(o.email),
+              `no such user: defaulted to ${escapeHtml(o.fallback)}`,
+              n(o.records),
+            ]),
+          ],
+          [2],
+        )
+      : NO_RUN;
   const mismatches = r.mismatches
     ? r.mismatches.length === 0
       ? '<p>None: every value written read back equal.</p>'

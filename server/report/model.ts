@@ -25,6 +25,10 @@ export interface OwnerResolution {
   matched: Array<{ email: string; records: number }>;
   /** Owner emails that matched no user: those records went to the fallback owner. */
   defaulted: Array<{ email: string; records: number; fallback: string }>;
+  /** Persons whose owner matched a user or went to the default owner (the latest plan's tally, skipped persons included); null: not recorded. */
+  counts?: { matched: number; defaulted: number } | null;
+  /** Why the per-e-mail lists are empty although records were written (absent: they are complete). */
+  unavailable?: string;
 }
 
 export interface Mismatch {

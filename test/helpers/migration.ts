@@ -1,7 +1,7 @@
 // A migration ready to run against the sandbox: a sandbox company, the app pointed at it, a generated
 // export set staged, the field map confirmed and its custom fields provisioned; plus the engine's
 // service and an engine to execute runs in-process.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Clock } from '../../server/clock.ts';
@@ -38,6 +38,8 @@ export async function migrationHarness(
     /** Extra environment for the app (e.g. PUBLIC_URL, with `port`, so sandbox webhooks reach it). */
     env?: Record<string, string>;
     port?: number;
+    /** Documents uploaded with the export set (the files export's attachments), by file name. */
+    attachments?: Record<string, Buffer>;
   },
 ): Promise<MigrationHarness> {
   const plan = o.plan ?? 'premium';
@@ -68,6 +70,11 @@ export async function migrationHarness(
     seed: o.seed ?? 9,
   });
   for (const f of set.files) req = req.attach('file', f);
+  for (const [name, content] of Object.entries(o.attachments ?? {})) {
+    const file = path.join(data, 'export', name);
+    writeFileSync(file, content);
+    req = req.attach('file', file);
+  }
   await req.expect(201);
   const m = (await app.http.get(`/api/migrations/${migrationId}/map`).expect(200)).body;
   await app.http.post(`/api/migrations/${migrationId}/map/confirm`).send({ version: m.version }).expect(200);

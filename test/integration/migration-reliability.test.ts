@@ -36,9 +36,10 @@ describe('writes that were applied but answered by a dropped connection, and 5xx
     expect(status).toBe('completed');
     const db = h.app.testDb.db;
     const records = await listRecords(db, 1, h.migrationId);
-    expect(records.filter((r) => r.state !== 'done').map((r) => [r.entity, r.actimoKey, r.state])).toEqual(
-      [],
-    );
+    // The files export's one row has no attachment in the upload: skipped, nothing else left undone.
+    expect(records.filter((r) => r.state !== 'done').map((r) => [r.entity, r.actimoKey, r.state])).toEqual([
+      ['file', '100000:files/contract-0.pdf', 'skipped'],
+    ]);
     const { persons, notes } = noDuplicates(h, 300);
     expect(new Set(records.filter((r) => r.entity === 'person').map((r) => r.pipedriveId))).toEqual(
       new Set(persons.map((p) => p.id)),
