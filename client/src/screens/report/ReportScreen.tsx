@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider.tsx';
 import { type Artifact, listArtifacts, listSkipFiles, reportUrl, saveArtifact } from '../../api/artifacts.ts';
-import { type Counts, ENGINE_ENTITIES, type Run } from '../../api/engine.ts';
+import { type Counts, type EngineEntity, kindsIn, type Run } from '../../api/engine.ts';
 import { isApiError } from '../../api/errors.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Badge } from '../../components/Badge.tsx';
@@ -68,7 +68,7 @@ function partsOf(counts: Counts, entity: string): Record<Part, number> {
 
 function Numbers({ run, counts, migrationId }: { run: Run; counts: Counts; migrationId: string }) {
   const status = STATUS_WORDS[run.status];
-  const rows = ENGINE_ENTITIES.map((e) => ({ entity: e, parts: partsOf(counts, e) }));
+  const rows = kindsIn(counts).map((e) => ({ entity: e, parts: partsOf(counts, e) }));
   const seconds =
     run.startedAt !== null && run.finishedAt !== null
       ? Math.max(0, (run.finishedAt - run.startedAt) / 1000)
@@ -163,7 +163,7 @@ function Numbers({ run, counts, migrationId }: { run: Run; counts: Counts; migra
   );
 }
 
-function chartWords(rows: Array<{ entity: (typeof ENGINE_ENTITIES)[number]; parts: Record<Part, number> }>) {
+function chartWords(rows: Array<{ entity: EngineEntity; parts: Record<Part, number> }>) {
   return rows
     .map(
       ({ entity, parts }) =>
