@@ -31,14 +31,22 @@ export function customValue(rec: ListedRecord, code: string | undefined): string
     : String(v);
 }
 
-export async function listAllPersons(
-  client: PipedriveClient,
-  q: { customFields?: string; updatedSince?: string } = {},
-): Promise<ListedRecord[]> {
-  const out: ListedRecord[] = [];
-  for await (const page of pages<ListedRecord>(
+type ListQuery = { customFields?: string; updatedSince?: string };
+
+/** Every page of a v2 list (cursor paging, 500 a page), with the query's optional filters. */
+async function listAll<T>(
+  list: (params: {
+    limit: number;
+    custom_fields?: string;
+    updated_since?: string;
+    cursor?: string;
+  }) => unknown,
+  q: ListQuery,
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages<T>(
     (cursor) =>
-      client.persons.getPersons({
+      list({
         limit: 500,
         ...(q.customFields ? { custom_fields: q.customFields } : {}),
         ...(q.updatedSince ? { updated_since: q.updatedSince } : {}),
@@ -49,22 +57,12 @@ export async function listAllPersons(
   return out;
 }
 
-export async function listAllOrganizations(
-  client: PipedriveClient,
-  q: { customFields?: string; updatedSince?: string } = {},
-): Promise<ListedRecord[]> {
-  const out: ListedRecord[] = [];
-  for await (const page of pages<ListedRecord>(
-    (cursor) =>
-      client.organizations.getOrganizations({
-        limit: 500,
-        ...(q.customFields ? { custom_fields: q.customFields } : {}),
-        ...(q.updatedSince ? { updated_since: q.updatedSince } : {}),
-        ...(cursor ? { cursor } : {}),
-      }) as never,
-  ))
-    out.push(...page);
-  return out;
+export function listAllPersons(client: PipedriveClient, q: ListQuery = {}): Promise<ListedRecord[]> {
+  return listAll((p) => client.persons.getPersons(p), q);
+}
+
+export function listAllOrganizations(client: PipedriveClient, q: ListQuery = {}): Promise<ListedRecord[]> {
+  return listAll((p) => client.organizations.getOrganizations(p), q);
 }
 
 export async function indexExisting(
@@ -125,19 +123,9 @@ export async function listOwners(client: PipedriveClient): Promise<Owners> {
 export const pagesFor = (n: number): number => Math.max(1, Math.ceil(n / 500));
 
 /** Activities (v2, cursor paging, 500 a page), optionally updated since a time. */
-export async function listAllActivities(
+export function listAllActivities(
   client: PipedriveClient,
   q: { updatedSince?: string } = {},
 ): Promise<Array<Record<string, unknown> & { id: number }>> {
-  const out: Array<Record<string, unknown> & { id: number }> = [];
-  for await (const page of pages<Record<string, unknown> & { id: number }>(
-    (cursor) =>
-      client.activities.getActivities({
-        limit: 500,
-        ...(q.updatedSince ? { updated_since: q.updatedSince } : {}),
-        ...(cursor ? { cursor } : {}),
-      }) as never,
-  ))
-    out.push(...page);
-  return out;
+  return listAll((p) => client.activities.getActivities(p), q);
 }
