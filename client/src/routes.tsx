@@ -11,6 +11,7 @@ import { PlanScreen } from './screens/plan/PlanScreen.tsx';
 import { RouteError } from './screens/RouteError.tsx';
 import { StagedRecordsScreen } from './screens/records/StagedRecordsScreen.tsx';
 import { ReportScreen } from './screens/report/ReportScreen.tsx';
+import { RollbackScreen } from './screens/rollback/RollbackScreen.tsx';
 import { RunScreen } from './screens/run/RunScreen.tsx';
 import { StepScreen } from './screens/StepScreen.tsx';
 import { SampleScreen } from './screens/sample/SampleScreen.tsx';
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
           { path: 'sample', element: <SampleScreen /> },
           { path: 'run', element: <RunScreen /> },
           { path: 'report', element: <ReportScreen /> },
+          { path: 'rollback', element: <RollbackScreen /> },
           { path: 'delta', element: <DeltaScreen /> },
           // Steps whose server API does not exist yet say so.
           { path: ':step', element: <StepScreen /> },

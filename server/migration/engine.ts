@@ -5,29 +5,14 @@
 // resolved by looking the record up before anything is sent again. The daily-budget share pauses the run
 // with `resume_at`. Read-back verification compares every field written.
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import type { Clock } from '../clock.ts';
-import type { Knex } from '../db.ts';
 import { clearHumanFields } from '../delta/changes.repository.ts';
 import { type DeltaPolicy, diffRecord } from '../delta/diff.ts';
-import type { Logger } from '../logger.ts';
 import { type Mapping, type ResolvedMap, sameValue, type ValueType } from '../mapping/index.ts';
-import type { PipedriveClient } from '../pipedrive/client.ts';
 import { openClient, type PipedriveServices } from '../pipedrive/connections.ts';
 import { isPipedriveError, type PipedriveApiError } from '../pipedrive/errors.ts';
-import type { TransportEvent } from '../pipedrive/transport.ts';
 import { readSettings } from '../tenants/settings.repository.ts';
 import { budgetPolicyOf, type CompanySettings } from '../tenants/settings.ts';
 import { loadActivities, loadFiles, loadOrganizations, loadPersons, type StagedFileInput } from './inputs.ts';
-import {
-  acquireLease,
-  holderIsDeadHere,
-  leaseHolder,
-  processAlive,
-  releaseLease,
-  renewLease,
-  takeOverLease,
-} from './lease.ts';
 import {
   type LedgerIntent,
   type LedgerResult,
@@ -58,47 +43,27 @@ import {
 } from './pipedrive-index.ts';
 import { actimoCodes } from './plan.ts';
 import {
-  countRecords,
   listRecords,
   type MigrationRecord,
   type RecordOutcome,
   toRecord,
   updateRecords,
 } from './records.repository.ts';
-import { getRun, type Run, updateRun } from './runs.repository.ts';
-import type { Counts, EngineEntity, RunStatus } from './types.ts';
+import { executeUnderLease, Paused, type Progress, RunSession, type RunSessionDeps } from './run-session.ts';
+import { getRun } from './runs.repository.ts';
+import type { EngineEntity, RunStatus } from './types.ts';
 
-export interface EngineDeps {
-  db: Knex;
-  clock: Clock;
+export type { Progress } from './run-session.ts';
+
+export interface EngineDeps extends RunSessionDeps {
   pipedrive: PipedriveServices;
   mapping: Mapping;
-  logger?: Logger;
-  /** This worker's name in the lease. */
-  workerId: string;
-  leaseTtlMs?: number;
   chunkSize?: number;
-  /** Widest pool, whatever the burst limit. */
-  maxConcurrency?: number;
   transport?: Parameters<typeof openClient>[2] extends infer O
     ? O extends { transport?: infer T }
       ? T
       : never
     : never;
-  onProgress?: (p: Progress) => void;
-}
-
-export interface Progress {
-  companyId: number;
-  migrationId: number;
-  runId: number;
-  status: RunStatus;
-  phase: EngineEntity | 'verify' | null;
-  counts: Counts;
-  requests: number;
-  tokens: number;
-  writes: number;
-  resumeAt: number | null;
 }
 
 /** One field as written: where it is in the body and how sameValue compares it. */
@@ -136,17 +101,6 @@ interface Answer {
 
 const isFileNote = (r: MigrationRecord): boolean => r.actimoKey.startsWith('file:');
 
-class Paused extends Error {
-  constructor(readonly resumeAt: number) {
-    super('paused for the daily budget');
-  }
-}
-class Stopped extends Error {
-  constructor(readonly status: 'paused' | 'cancelled' | 'lost_lease') {
-    super(status);
-  }
-}
-
 // Files before notes: a file's note is written only once its upload is done.
 const PHASES: readonly EngineEntity[] = ['organization', 'person', 'file', 'note', 'activity'];
 const UPDATE_STRIP = ['add_time'];
@@ -173,199 +127,53 @@ export class MigrationEngine {
   constructor(private readonly d: EngineDeps) {}
 
   async execute(companyId: number, runId: number): Promise<RunStatus | 'busy'> {
-    const { db, clock } = this.d;
-    const ttl = this.d.leaseTtlMs ?? 30_000;
-    const run0 = await getRun(db, companyId, runId);
+    const run0 = await getRun(this.d.db, companyId, runId);
     if (!run0) throw new Error(`run ${runId} not found`);
     if (run0.kind === 'rollback') throw new Error(`run ${runId} is a rollback: the rollback engine runs it`);
-    if (!['queued', 'running', 'paused'].includes(run0.status)) return run0.status;
-    if (run0.status === 'paused' && (run0.resumeAt === null || run0.resumeAt > clock.now())) return 'paused';
-    if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl))) {
-      const { owner } = await leaseHolder(db, companyId, run0.migrationId);
-      const dead = holderIsDeadHere(owner, hostname(), processAlive);
-      if (
-        !dead ||
-        !(await takeOverLease(db, companyId, run0.migrationId, owner!, this.d.workerId, clock.now(), ttl))
-      )
-        return 'busy';
-      this.d.logger?.info({ runId, from: owner }, 'took over the lease of a process that is gone');
-    }
-    const exec = new RunExecution(this.d, companyId, run0);
-    let beat = true;
-    let wake: () => void = () => undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const heartbeat = (async () => {
-      while (beat) {
-        await new Promise<void>((r) => {
-          wake = r;
-          timer = setTimeout(r, Math.max(50, ttl / 3));
-        });
-        if (!beat) break;
-        if (
-          !(await renewLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl).catch(
-            () => false,
-          ))
-        )
-          exec.leaseLost = true;
-      }
-    })();
-    try {
-      return await exec.run();
-    } finally {
-      beat = false;
-      clearTimeout(timer);
-      wake();
-      await heartbeat;
-      await releaseLease(db, companyId, run0.migrationId, this.d.workerId);
-    }
+    return executeUnderLease(this.d, companyId, run0, () => new RunExecution(this.d, companyId, run0));
   }
 }
 
-class RunExecution {
-  leaseLost = false;
-  private client!: PipedriveClient;
-  private closeClient: () => Promise<void> = async () => undefined;
+class RunExecution extends RunSession<EngineDeps> {
   private map!: ResolvedMap;
   private settings!: CompanySettings;
   private owners!: Owners;
   private orgIds = new Map<string, number>();
   private orgNames = new Map<string, string>();
   private seq = 0;
-  private requests: number;
-  private tokens: number;
-  private writes: number;
   private phase: Progress['phase'] = null;
-  private readonly migrationId: number;
 
-  constructor(
-    private readonly d: EngineDeps,
-    private readonly companyId: number,
-    private runRow: Run,
-  ) {
-    this.migrationId = runRow.migrationId;
-    this.requests = runRow.requests;
-    this.tokens = runRow.tokens;
-    this.writes = runRow.writes;
+  protected progressPhase(): Progress['phase'] {
+    return this.phase;
   }
 
-  private get now(): number {
-    return this.d.clock.now();
-  }
-
-  async run(): Promise<RunStatus> {
+  run(): Promise<RunStatus> {
     const { db } = this.d;
-    await updateRun(
-      db,
-      this.companyId,
-      this.runRow.id,
-      { status: 'running', resumeAt: null, ...(this.runRow.startedAt ? {} : { startedAt: this.now }) },
-      this.now,
-    );
-    try {
-      this.settings = await readSettings(db, this.companyId);
-      this.map = await this.d.mapping.previews.resolvedMapFor(this.companyId, this.migrationId);
-      const opened = await openClient(this.d.pipedrive, this.companyId, {
-        budget: budgetPolicyOf(this.settings),
-        onEvent: (e) => this.count(e),
-        ...(this.d.transport ? { transport: this.d.transport } : {}),
-      });
-      this.client = opened.client;
-      this.closeClient = opened.close;
-      this.seq = await maxSeq(db, this.companyId, this.runRow.id);
-      this.owners = await listOwners(this.client);
-      await this.loadOrgIds();
-      await this.resolveOpen();
-      for (const entity of PHASES) {
-        this.phase = entity;
-        await this.phaseLoop(entity);
-        if (entity === 'organization') await this.loadOrgIds();
-      }
-      this.phase = 'verify';
-      await this.verify();
-      await this.finish('completed');
-      return 'completed';
-    } catch (err) {
-      if (err instanceof Paused) {
-        await this.finish('paused', { resumeAt: err.resumeAt });
-        return 'paused';
-      }
-      if (err instanceof Stopped) {
-        if (err.status === 'lost_lease') return 'running';
-        await this.finish(err.status);
-        return err.status;
-      }
-      const e = err as Error & { code?: string };
-      this.d.logger?.error({ err: e.message, runId: this.runRow.id }, 'migration run failed');
-      await this.finish('failed', { errorCode: e.code ?? 'engine_error', errorMessage: e.message });
-      return 'failed';
-    } finally {
-      await this.closeClient().catch(() => undefined);
-    }
-  }
-
-  private count(e: TransportEvent): void {
-    if (e.status === 429) return;
-    this.requests++;
-    this.tokens += e.tokens;
-  }
-
-  private async finish(
-    status: RunStatus,
-    extra: { resumeAt?: number; errorCode?: string; errorMessage?: string } = {},
-  ): Promise<void> {
-    const counts = await countRecords(this.d.db, this.companyId, this.migrationId);
-    const done = status === 'completed' || status === 'failed' || status === 'cancelled';
-    await updateRun(
-      this.d.db,
-      this.companyId,
-      this.runRow.id,
-      {
-        status,
-        requested: null,
-        counts,
-        requests: this.requests,
-        tokens: this.tokens,
-        writes: this.writes,
-        resumeAt: extra.resumeAt ?? null,
-        ...(done ? { finishedAt: this.now } : {}),
-        ...(extra.errorCode ? { errorCode: extra.errorCode, errorMessage: extra.errorMessage ?? null } : {}),
+    return this.lifecycle(
+      async () => {
+        this.settings = await readSettings(db, this.companyId);
+        this.map = await this.d.mapping.previews.resolvedMapFor(this.companyId, this.migrationId);
+        const opened = await openClient(this.d.pipedrive, this.companyId, {
+          budget: budgetPolicyOf(this.settings),
+          onEvent: (e) => this.count(e),
+          ...(this.d.transport ? { transport: this.d.transport } : {}),
+        });
+        this.client = opened.client;
+        this.closeClient = opened.close;
+        this.seq = await maxSeq(db, this.companyId, this.runRow.id);
+        this.owners = await listOwners(this.client);
+        await this.loadOrgIds();
+        await this.resolveOpen();
+        for (const entity of PHASES) {
+          this.phase = entity;
+          await this.phaseLoop(entity);
+          if (entity === 'organization') await this.loadOrgIds();
+        }
+        this.phase = 'verify';
+        await this.verify();
       },
-      this.now,
+      { code: 'engine_error', message: 'migration run failed' },
     );
-    this.emit(status, counts, extra.resumeAt ?? null);
-  }
-
-  private emit(status: RunStatus, counts: Counts, resumeAt: number | null): void {
-    this.d.onProgress?.({
-      companyId: this.companyId,
-      migrationId: this.migrationId,
-      runId: this.runRow.id,
-      status,
-      phase: this.phase,
-      counts,
-      requests: this.requests,
-      tokens: this.tokens,
-      writes: this.writes,
-      resumeAt,
-    });
-  }
-
-  /** Between chunks: the admin's pause or cancel, a lost lease, and the persisted progress. */
-  private async checkpoint(): Promise<void> {
-    const { db } = this.d;
-    if (this.leaseLost) throw new Stopped('lost_lease');
-    const counts = await countRecords(db, this.companyId, this.migrationId);
-    await updateRun(
-      db,
-      this.companyId,
-      this.runRow.id,
-      { counts, requests: this.requests, tokens: this.tokens, writes: this.writes },
-      this.now,
-    );
-    this.emit('running', counts, null);
-    const r = await getRun(db, this.companyId, this.runRow.id);
-    if (r?.requested === 'pause') throw new Stopped('paused');
-    if (r?.requested === 'cancel') throw new Stopped('cancelled');
   }
 
   private async loadOrgIds(): Promise<void> {
@@ -435,7 +243,10 @@ class RunExecution {
         continue;
       }
       await this.writeChunkIntents(chunk.writes);
-      const answers = await this.pool(chunk.writes.map((w) => () => this.send(entity, w)));
+      const answers = await this.pool(
+        chunk.writes.map((w) => () => this.send(entity, w)),
+        64,
+      );
       try {
         await flushing;
       } catch (err) {
@@ -732,24 +543,6 @@ class RunExecution {
           )
           .update({ state: 'pending', updated_at: this.now, last_run_id: this.runRow.id });
     });
-  }
-
-  private async pool<T>(tasks: Array<() => Promise<T>>): Promise<T[]> {
-    const out: T[] = new Array(tasks.length);
-    let i = 0;
-    const width = Math.max(
-      1,
-      Math.min(this.d.maxConcurrency ?? 64, this.client.limiter.capacity, tasks.length),
-    );
-    await Promise.all(
-      Array.from({ length: width }, async () => {
-        while (i < tasks.length) {
-          const k = i++;
-          out[k] = await tasks[k]!();
-        }
-      }),
-    );
-    return out;
   }
 
   private async send(entity: EngineEntity, w: Prepared): Promise<Answer> {

@@ -5,29 +5,21 @@
 // After a crash, every intent or unknown answer is resolved by reading the record before anything is sent
 // again. Custom fields we created are removed last, only when asked and only when no record holds a value.
 import { createHash } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { Clock } from '../clock.ts';
 import { type Knex, readJson, writeJson } from '../db.ts';
-import type { Logger } from '../logger.ts';
-import { type Progress, pipedriveTime } from '../migration/engine.ts';
-import {
-  acquireLease,
-  holderIsDeadHere,
-  leaseHolder,
-  processAlive,
-  releaseLease,
-  renewLease,
-  takeOverLease,
-} from '../migration/lease.ts';
+import { pipedriveTime } from '../migration/engine.ts';
 import { type LedgerResult, maxSeq, writeIntents, writeResults } from '../migration/ledger.repository.ts';
-import { countRecords } from '../migration/records.repository.ts';
-import { getRun, type Run, type RunPatch, updateRun } from '../migration/runs.repository.ts';
+import {
+  executeUnderLease,
+  Paused,
+  type Progress,
+  RunSession,
+  type RunSessionDeps,
+} from '../migration/run-session.ts';
+import { getRun, type Run } from '../migration/runs.repository.ts';
 import type { EngineEntity, RunStatus } from '../migration/types.ts';
-import type { PipedriveClient } from '../pipedrive/client.ts';
 import { openClient, type PipedriveServices } from '../pipedrive/connections.ts';
 import { isPipedriveError, type PipedriveApiError } from '../pipedrive/errors.ts';
 import { forgetField } from '../pipedrive/field-schema.repository.ts';
-import type { TransportEvent } from '../pipedrive/transport.ts';
 import { readSettings } from '../tenants/settings.repository.ts';
 import { budgetPolicyOf } from '../tenants/settings.ts';
 import { flatten, nest, type RollbackEntity, same, valueAt } from './decide.ts';
@@ -40,16 +32,9 @@ export interface RollbackSettings {
   removeFields: boolean;
 }
 
-export interface RollbackDeps {
-  db: Knex;
-  clock: Clock;
+export interface RollbackDeps extends RunSessionDeps {
   pipedrive: PipedriveServices;
-  logger?: Logger;
-  workerId: string;
-  leaseTtlMs?: number;
   chunkSize?: number;
-  maxConcurrency?: number;
-  onProgress?: (p: Progress) => void;
   /**
    * Tests: called when a chunk's requests have been answered, before the answers are recorded. Throwing a
    * `SimulatedCrash` there leaves the run as a killed process would: writes applied in Pipedrive, their
@@ -58,24 +43,7 @@ export interface RollbackDeps {
   beforeRecording?: (runId: number, chunk: number) => void;
 }
 
-/** Thrown by a test hook to stop the run the way `kill -9` would (nothing more is written). */
-export class SimulatedCrash extends Error {
-  constructor() {
-    super('simulated crash');
-    this.name = 'SimulatedCrash';
-  }
-}
-
-class Stopped extends Error {
-  constructor(readonly status: 'paused' | 'cancelled' | 'lost_lease') {
-    super(status);
-  }
-}
-class Paused extends Error {
-  constructor(readonly resumeAt: number) {
-    super('paused for the daily budget');
-  }
-}
+export { SimulatedCrash } from '../migration/run-session.ts';
 
 export function settingsOf(run: Run): RollbackSettings {
   const s = run.settings as Partial<RollbackSettings>;
@@ -90,49 +58,11 @@ export class RollbackEngine {
   constructor(private readonly d: RollbackDeps) {}
 
   async execute(companyId: number, runId: number): Promise<RunStatus | 'busy'> {
-    const { db, clock } = this.d;
-    const ttl = this.d.leaseTtlMs ?? 30_000;
-    const run0 = await getRun(db, companyId, runId);
+    const run0 = await getRun(this.d.db, companyId, runId);
     if (!run0) throw new Error(`run ${runId} not found`);
     if (run0.kind !== 'rollback') throw new Error(`run ${runId} is not a rollback run`);
-    if (!['queued', 'running', 'paused'].includes(run0.status)) return run0.status;
-    if (run0.status === 'paused' && (run0.resumeAt === null || run0.resumeAt > clock.now())) return 'paused';
-    if (!(await acquireLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl))) {
-      // A holder on this host whose process is gone (kill -9) is taken over at once, as the engine does.
-      const { owner } = await leaseHolder(db, companyId, run0.migrationId);
-      if (
-        !holderIsDeadHere(owner, hostname(), processAlive) ||
-        !(await takeOverLease(db, companyId, run0.migrationId, owner!, this.d.workerId, clock.now(), ttl))
-      )
-        return 'busy';
-      this.d.logger?.info({ runId, from: owner }, 'took over the lease of a process that is gone');
-    }
-    const exec = new RollbackExecution(this.d, companyId, run0);
-    let beat = true;
-    let wake: () => void = () => undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const heartbeat = (async () => {
-      while (beat) {
-        await new Promise<void>((r) => {
-          wake = r;
-          timer = setTimeout(r, Math.max(50, ttl / 3));
-        });
-        if (!beat) break;
-        const ok = await renewLease(db, companyId, run0.migrationId, this.d.workerId, clock.now(), ttl).catch(
-          () => false,
-        );
-        if (!ok) exec.leaseLost = true;
-      }
-    })();
-    try {
-      return await exec.run();
-    } finally {
-      beat = false;
-      clearTimeout(timer);
-      wake();
-      await heartbeat;
-      await releaseLease(db, companyId, run0.migrationId, this.d.workerId);
-    }
+    // A holder on this host whose process is gone (kill -9) is taken over at once, as the engine does.
+    return executeUnderLease(this.d, companyId, run0, () => new RollbackExecution(this.d, companyId, run0));
   }
 }
 
@@ -149,154 +79,58 @@ interface Answer {
 
 const fp = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
-class RollbackExecution {
-  leaseLost = false;
-  private client!: PipedriveClient;
-  private close: () => Promise<void> = async () => undefined;
+class RollbackExecution extends RunSession<RollbackDeps> {
   private seq = 0;
   private chunks = 0;
-  private requests: number;
-  private tokens: number;
-  private writes: number;
-  private readonly migrationId: number;
   private readonly settings: RollbackSettings;
   private phase: RollbackEntity | 'field' | null = null;
 
-  constructor(
-    private readonly d: RollbackDeps,
-    private readonly companyId: number,
-    private readonly runRow: Run,
-  ) {
-    this.migrationId = runRow.migrationId;
-    this.requests = runRow.requests;
-    this.tokens = runRow.tokens;
-    this.writes = runRow.writes;
+  constructor(d: RollbackDeps, companyId: number, runRow: Run) {
+    super(d, companyId, runRow);
     this.settings = settingsOf(runRow);
   }
 
-  private get now(): number {
-    return this.d.clock.now();
+  protected progressPhase(): Progress['phase'] {
+    return (
+      this.phase === 'organization' || this.phase === 'person' || this.phase === 'note' ? this.phase : null
+    ) as EngineEntity | null;
   }
 
-  async run(): Promise<RunStatus> {
+  run(): Promise<RunStatus> {
     const { db } = this.d;
-    await updateRun(
-      db,
-      this.companyId,
-      this.runRow.id,
-      { status: 'running', resumeAt: null, ...(this.runRow.startedAt ? {} : { startedAt: this.now }) },
-      this.now,
-    );
-    try {
-      const settings = await readSettings(db, this.companyId);
-      const opened = await openClient(this.d.pipedrive, this.companyId, {
-        budget: budgetPolicyOf(settings),
-        onEvent: (e) => this.count(e),
-      });
-      this.client = opened.client;
-      this.close = opened.close;
-      this.seq = await maxSeq(db, this.companyId, this.runRow.id);
-      if (!(await hasItems(db, this.companyId, this.runRow.id))) {
-        const items = await planRecords(db, this.client, this.companyId, this.migrationId, {
-          ...(this.settings.scopeRunId !== null ? { runId: this.settings.scopeRunId } : {}),
-          force: this.settings.force,
+    return this.lifecycle(
+      async () => {
+        const settings = await readSettings(db, this.companyId);
+        const opened = await openClient(this.d.pipedrive, this.companyId, {
+          budget: budgetPolicyOf(settings),
+          onEvent: (e) => this.count(e),
         });
-        await db.transaction(async (trx) => {
-          await insertItems(trx, this.companyId, this.migrationId, this.runRow.id, items, this.now);
-          await this.markKept(
-            trx,
-            items.filter((i) => i.action === 'keep' || i.action === 'none'),
-          );
-        });
-      }
-      await this.resolveOpen();
-      for (let round = 0; round < 4; round++) {
-        const sent = await this.pass();
-        if (sent === 0) break;
+        this.client = opened.client;
+        this.closeClient = opened.close;
+        this.seq = await maxSeq(db, this.companyId, this.runRow.id);
+        if (!(await hasItems(db, this.companyId, this.runRow.id))) {
+          const items = await planRecords(db, this.client, this.companyId, this.migrationId, {
+            ...(this.settings.scopeRunId !== null ? { runId: this.settings.scopeRunId } : {}),
+            force: this.settings.force,
+          });
+          await db.transaction(async (trx) => {
+            await insertItems(trx, this.companyId, this.migrationId, this.runRow.id, items, this.now);
+            await this.markKept(
+              trx,
+              items.filter((i) => i.action === 'keep' || i.action === 'none'),
+            );
+          });
+        }
         await this.resolveOpen();
-      }
-      if (this.settings.removeFields) await this.fields();
-      await this.finish('completed');
-      return 'completed';
-    } catch (err) {
-      if (err instanceof Paused) {
-        await this.finish('paused', { resumeAt: err.resumeAt });
-        return 'paused';
-      }
-      if (err instanceof Stopped) {
-        if (err.status === 'lost_lease') return 'running';
-        await this.finish(err.status);
-        return err.status;
-      }
-      if (err instanceof SimulatedCrash) throw err;
-      const e = err as Error & { code?: string };
-      this.d.logger?.error({ err: e.message, runId: this.runRow.id }, 'rollback run failed');
-      await this.finish('failed', { errorCode: e.code ?? 'rollback_error', errorMessage: e.message });
-      return 'failed';
-    } finally {
-      await this.close().catch(() => undefined);
-    }
-  }
-
-  private count(e: TransportEvent): void {
-    if (e.status === 429) return;
-    this.requests++;
-    this.tokens += e.tokens;
-  }
-
-  private async finish(
-    status: RunStatus,
-    extra: { resumeAt?: number; errorCode?: string; errorMessage?: string } = {},
-  ): Promise<void> {
-    const counts = await countRecords(this.d.db, this.companyId, this.migrationId);
-    const done = status === 'completed' || status === 'failed' || status === 'cancelled';
-    const patch: RunPatch = {
-      status,
-      requested: null,
-      counts,
-      requests: this.requests,
-      tokens: this.tokens,
-      writes: this.writes,
-      resumeAt: extra.resumeAt ?? null,
-      ...(done ? { finishedAt: this.now } : {}),
-      ...(extra.errorCode ? { errorCode: extra.errorCode, errorMessage: extra.errorMessage ?? null } : {}),
-    };
-    await updateRun(this.d.db, this.companyId, this.runRow.id, patch, this.now);
-    this.emit(status, extra.resumeAt ?? null, counts);
-  }
-
-  private emit(status: RunStatus, resumeAt: number | null, counts: Progress['counts']): void {
-    this.d.onProgress?.({
-      companyId: this.companyId,
-      migrationId: this.migrationId,
-      runId: this.runRow.id,
-      status,
-      phase: (this.phase === 'organization' || this.phase === 'person' || this.phase === 'note'
-        ? this.phase
-        : null) as EngineEntity | null,
-      counts,
-      requests: this.requests,
-      tokens: this.tokens,
-      writes: this.writes,
-      resumeAt,
-    });
-  }
-
-  private async checkpoint(): Promise<void> {
-    const { db } = this.d;
-    if (this.leaseLost) throw new Stopped('lost_lease');
-    const counts = await countRecords(db, this.companyId, this.migrationId);
-    await updateRun(
-      db,
-      this.companyId,
-      this.runRow.id,
-      { counts, requests: this.requests, tokens: this.tokens, writes: this.writes },
-      this.now,
+        for (let round = 0; round < 4; round++) {
+          const sent = await this.pass();
+          if (sent === 0) break;
+          await this.resolveOpen();
+        }
+        if (this.settings.removeFields) await this.fields();
+      },
+      { code: 'rollback_error', message: 'rollback run failed' },
     );
-    this.emit('running', null, counts);
-    const r = await getRun(db, this.companyId, this.runRow.id);
-    if (r?.requested === 'pause') throw new Stopped('paused');
-    if (r?.requested === 'cancel') throw new Stopped('cancelled');
   }
 
   /** Records kept (a conflict) or already gone get their rollback outcome at once. */
@@ -373,30 +207,15 @@ class RollbackExecution {
       }),
       this.now,
     );
-    const answers = await this.pool(prepared.map((p) => () => this.send(p.item, p.seq)));
+    const answers = await this.pool(
+      prepared.map((p) => () => this.send(p.item, p.seq)),
+      16,
+    );
     this.d.beforeRecording?.(this.runRow.id, ++this.chunks);
     await this.record(answers);
     const paused = answers.find((a) => a.notSent && isPipedriveError(a.error, 'budget_exhausted'));
     if (paused) throw new Paused((paused.error as PipedriveApiError).info.resumeAt ?? this.now + 3_600_000);
     return answers;
-  }
-
-  private async pool<T>(tasks: Array<() => Promise<T>>): Promise<T[]> {
-    const out: T[] = new Array(tasks.length);
-    let i = 0;
-    const width = Math.max(
-      1,
-      Math.min(this.d.maxConcurrency ?? 16, this.client.limiter.capacity, tasks.length),
-    );
-    await Promise.all(
-      Array.from({ length: width }, async () => {
-        while (i < tasks.length) {
-          const k = i++;
-          out[k] = await tasks[k]!();
-        }
-      }),
-    );
-    return out;
   }
 
   private async send(item: RollbackItem, seq: number): Promise<Answer> {

@@ -31,9 +31,42 @@ export async function listArtifacts(
   return body.artifacts;
 }
 
-/** Fetches a document and hands it to the browser as a file to save. */
-export async function saveArtifact(api: ApiClient, url: string): Promise<Download> {
-  const file = await api.download(url);
+export const skipFileSchema = z.object({
+  fileId: z.number().int(),
+  fileName: z.string(),
+  rows: z.number(),
+  url: z.string(),
+});
+export type SkipFile = z.infer<typeof skipFileSchema>;
+
+/** The skip files: per source export, its rows a run skipped or failed (409 `no_run_yet` before a run). */
+export async function listSkipFiles(
+  api: ApiClient,
+  migrationId: number,
+  signal?: AbortSignal,
+): Promise<SkipFile[]> {
+  const body = await api.get(
+    `/api/migrations/${migrationId}/report/skipped`,
+    z.object({ files: z.array(skipFileSchema) }),
+    signal ? { signal } : {},
+  );
+  return body.files;
+}
+
+/** The reconciliation report: the HTML page, or the JSON as served (saved under a name of our own). */
+export function reportUrl(migrationId: number, format: 'html' | 'json'): string {
+  return format === 'html'
+    ? `/api/migrations/${migrationId}/report.html`
+    : `/api/migrations/${migrationId}/report`;
+}
+
+/**
+ * Fetches a document and hands it to the browser as a file to save, under the server's name (or
+ * `fallbackName` when the server gives none).
+ */
+export async function saveArtifact(api: ApiClient, url: string, fallbackName?: string): Promise<Download> {
+  const fetched = await api.download(url);
+  const file = fallbackName && fetched.named === false ? { ...fetched, name: fallbackName } : fetched;
   const href = URL.createObjectURL(file.blob);
   try {
     const a = document.createElement('a');

@@ -29,6 +29,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface Download {
   name: string;
+  /** Whether the server named the file (Content-Disposition). */
+  named: boolean;
   blob: Blob;
 }
 
@@ -120,8 +122,9 @@ export class ApiClient {
       throw errorFromResponse(res.status, await res.text(), res.headers.get('x-request-id'));
     }
     const disposition = res.headers.get('content-disposition') ?? '';
-    const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? path.split('/').pop() ?? 'download';
-    return { name, blob: await res.blob() };
+    const given = /filename="?([^";]+)"?/.exec(disposition)?.[1];
+    const name = given ?? path.split('/').pop() ?? 'download';
+    return { name, named: given !== undefined, blob: await res.blob() };
   }
 
   /** A server-sent-events stream read over fetch, so it can carry the token (see events.ts). */

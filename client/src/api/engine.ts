@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ApiClient } from './client.ts';
 import type { EventStream, ServerEvent } from './events.ts';
 
-export const ENGINE_ENTITIES = ['organization', 'person', 'note'] as const;
+export const ENGINE_ENTITIES = ['organization', 'person', 'note', 'activity', 'file'] as const;
 export type EngineEntity = (typeof ENGINE_ENTITIES)[number];
 
 const entityPlanSchema = z.object({
@@ -32,7 +32,8 @@ export type Estimate = z.infer<typeof estimateSchema>;
 export const planSchema = z.object({
   policy: z.string(),
   mapVersion: z.number(),
-  entities: z.object({ organization: entityPlanSchema, person: entityPlanSchema, note: entityPlanSchema }),
+  /** Per kind of record; a kind this server does not migrate is absent. */
+  entities: z.record(z.string(), entityPlanSchema),
   owners: z.object({ matched: z.number(), defaulted: z.number() }),
   existing: z.object({ persons: z.number(), organizations: z.number() }),
   estimate: estimateSchema,
@@ -87,7 +88,7 @@ export type DiffEntry = z.infer<typeof diffEntrySchema>;
 
 const diffRecordSchema = z.object({
   recordId: z.number().int(),
-  entity: z.enum(ENGINE_ENTITIES),
+  entity: z.string(),
   actimoId: z.string(),
   label: z.string().nullable(),
   pipedriveId: z.number().nullable(),
@@ -207,10 +208,24 @@ export function followRun(api: ApiClient, migrationId: number, handlers: RunEven
   });
 }
 
+const NO_PLAN: EntityPlan = { create: 0, merge: 0, skip: 0, done: 0, reasons: {} };
+
+/** A kind's plan, all zero for a kind the server did not plan. */
+export function entityPlan(plan: Plan, entity: EngineEntity): EntityPlan {
+  return plan.entities[entity] ?? NO_PLAN;
+}
+
 /** Totals of a counts map: per entity, how many records in all and how many are finished. */
 export function progressOf(counts: Counts, entity: string): { finished: number; total: number } {
   const c = counts[entity] ?? {};
   const total = Object.values(c).reduce((a, b) => a + b, 0);
   const finished = (c.done ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0) + (c.unknown ?? 0);
   return { finished, total };
+}
+
+const ALWAYS_SHOWN: readonly EngineEntity[] = ['organization', 'person', 'note'];
+
+/** The kinds worth a line: organizations, people and notes always; activities and files when there are any. */
+export function kindsIn(counts: Counts): EngineEntity[] {
+  return ENGINE_ENTITIES.filter((e) => ALWAYS_SHOWN.includes(e) || progressOf(counts, e).total > 0);
 }

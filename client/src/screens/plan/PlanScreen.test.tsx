@@ -57,6 +57,21 @@ describe('the plan', () => {
     ).toBeDefined();
   });
 
+  it('lists activities and files only when the export has them', async () => {
+    const p = plan();
+    await open(
+      server({
+        body: {
+          ...p,
+          entities: { ...p.entities, activity: { create: 40, merge: 0, skip: 2, done: 0, reasons: {} } },
+        },
+      }),
+    );
+    const table = await screen.findByRole('table', { name: 'Records per kind' });
+    expect(cells(table, 'Activities')).toEqual(['40', '0', '2', '0']);
+    expect(within(table).queryByRole('rowheader', { name: 'Files' })).toBeNull();
+  });
+
   it('shows the requests and tokens against the daily budget, the time and the days', async () => {
     await open(server());
     const facts = await screen.findByLabelText('Cost');

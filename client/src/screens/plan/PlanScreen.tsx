@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useApi } from '../../api/ApiProvider.tsx';
-import { ENGINE_ENTITIES, makePlan, type Plan, startSample } from '../../api/engine.ts';
+import { ENGINE_ENTITIES, entityPlan, makePlan, type Plan, startSample } from '../../api/engine.ts';
 import { isApiError } from '../../api/errors.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Banner } from '../../components/Banner.tsx';
@@ -53,10 +53,12 @@ function PlanView({
   plan: Plan;
   onReplan: () => void;
 }) {
-  const moving = ENGINE_ENTITIES.reduce(
-    (n, e) => n + plan.entities[e].create + plan.entities[e].merge + plan.entities[e].done,
-    0,
-  );
+  const moving = ENGINE_ENTITIES.reduce((n, e) => {
+    const p = entityPlan(plan, e);
+    return n + p.create + p.merge + p.done;
+  }, 0);
+  // Kinds the export has none of (no calls, no files) are left out of the table.
+  const kinds = ENGINE_ENTITIES.filter((e) => e in plan.entities);
   if (moving === 0)
     return (
       <EmptyState
@@ -89,15 +91,18 @@ function PlanView({
             </tr>
           </thead>
           <tbody>
-            {ENGINE_ENTITIES.map((e) => (
-              <tr key={e}>
-                <th scope="row">{ENTITY_LABELS[e]}</th>
-                <td>{formatCount(plan.entities[e].create)}</td>
-                <td>{formatCount(plan.entities[e].merge)}</td>
-                <td>{formatCount(plan.entities[e].skip)}</td>
-                <td>{formatCount(plan.entities[e].done)}</td>
-              </tr>
-            ))}
+            {kinds.map((e) => {
+              const p = entityPlan(plan, e);
+              return (
+                <tr key={e}>
+                  <th scope="row">{ENTITY_LABELS[e]}</th>
+                  <td>{formatCount(p.create)}</td>
+                  <td>{formatCount(p.merge)}</td>
+                  <td>{formatCount(p.skip)}</td>
+                  <td>{formatCount(p.done)}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
         <Reasons plan={plan} />
@@ -114,7 +119,7 @@ function PlanView({
 
 function Reasons({ plan }: { plan: Plan }) {
   const lines = ENGINE_ENTITIES.flatMap((e) =>
-    Object.entries(plan.entities[e].reasons)
+    Object.entries(entityPlan(plan, e).reasons)
       .sort(([, a], [, b]) => b - a)
       .map(([code, n]) => ({ key: `${e}:${code}`, entity: e, code, n })),
   );

@@ -5,6 +5,8 @@ export const ENTITY_LABELS: Record<EngineEntity, string> = {
   organization: 'Organizations',
   person: 'People',
   note: 'Notes',
+  activity: 'Activities',
+  file: 'Files',
 };
 
 const REASONS: Record<string, string> = {

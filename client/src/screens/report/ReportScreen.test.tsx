@@ -57,7 +57,12 @@ function server(runs: Run[], artifacts: Reply = { body: { migrationId: 7, artifa
     .on('GET', '/api/migrations/7/run', { body: { run: runs[0] ?? null, counts: COUNTS } })
     .on('GET', '/api/migrations/7/runs', { body: { runs } })
     .on('GET', '/api/migrations/7/run/events', { status: 204 })
-    .on('GET', '/api/migrations/7/artifacts', artifacts);
+    .on('GET', '/api/migrations/7/artifacts', artifacts)
+    .on('GET', '/api/migrations/7/report/skipped', {
+      body: {
+        files: [{ fileId: 3, fileName: 'brugere.csv', rows: 5, url: '/api/migrations/7/report/skipped/3' }],
+      },
+    });
 }
 
 async function open(api: FakeApi) {
@@ -155,6 +160,44 @@ describe('the report', () => {
       within(error).getByText('workflows.json, at $.workflows[0].steps[0]: a step needs a type'),
     ).toBeDefined();
     expect(clicked).toEqual([]);
+  });
+
+  it('downloads the reconciliation report as an HTML page and as JSON', async () => {
+    const api = server([FINISHED])
+      .on('GET', '/api/migrations/7/report.html', {
+        text: '<!doctype html><title>Report</title>',
+        contentType: 'text/html; charset=utf-8',
+        headers: { 'content-disposition': 'attachment; filename="reconciliation-migration-7.html"' },
+      })
+      .on('GET', '/api/migrations/7/report', { body: { migrationId: 7, objects: [] } });
+    await open(api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Download report.html' }));
+    await waitFor(() => expect(clicked.map((c) => c.download)).toEqual(['reconciliation-migration-7.html']));
+    await userEvent.click(screen.getByRole('button', { name: 'Download report.json' }));
+    await waitFor(() =>
+      expect(clicked.map((c) => c.download)).toEqual([
+        'reconciliation-migration-7.html',
+        'reconciliation-migration-7.json',
+      ]),
+    );
+  });
+
+  it('lists a skip file per export with skipped rows and downloads it', async () => {
+    const api = server([FINISHED]).on('GET', '/api/migrations/7/report/skipped/3', {
+      text: 'Id;Navn;Skip reason;Skip detail\r\n',
+      contentType: 'text/csv; charset=utf-8',
+      headers: { 'content-disposition': 'attachment; filename="skipped-brugere.csv"' },
+    });
+    await open(api);
+    expect(await screen.findByText('Skipped rows of brugere.csv (CSV)')).toBeDefined();
+    expect(screen.getByText('5 rows, with the reason for each; fix and upload again')).toBeDefined();
+    await userEvent.click(screen.getByRole('button', { name: 'Download brugere.csv' }));
+    await waitFor(() => expect(clicked.map((c) => c.download)).toEqual(['skipped-brugere.csv']));
+  });
+
+  it('says when no row was skipped', async () => {
+    await open(server([FINISHED]).on('GET', '/api/migrations/7/report/skipped', { body: { files: [] } }));
+    expect(await screen.findByText('No row was skipped or failed.')).toBeDefined();
   });
 
   it('says the documents could not be listed', async () => {

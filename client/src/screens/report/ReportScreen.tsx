@@ -3,8 +3,9 @@
 // each downloaded with the signed token. A document the server cannot make says why.
 import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider.tsx';
-import { type Artifact, listArtifacts, saveArtifact } from '../../api/artifacts.ts';
-import { type Counts, ENGINE_ENTITIES, type Run } from '../../api/engine.ts';
+import { type Artifact, listArtifacts, listSkipFiles, reportUrl, saveArtifact } from '../../api/artifacts.ts';
+import { type Counts, type EngineEntity, kindsIn, type Run } from '../../api/engine.ts';
+import { isApiError } from '../../api/errors.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { Button, LinkButton } from '../../components/Button.tsx';
@@ -40,6 +41,7 @@ export function ReportScreen() {
         ) : (
           <>
             <Numbers run={run} counts={live.counts} migrationId={id} />
+            <Reconciliation migrationId={migration.id} />
             <Downloads migrationId={migration.id} />
           </>
         ))}
@@ -66,7 +68,7 @@ function partsOf(counts: Counts, entity: string): Record<Part, number> {
 
 function Numbers({ run, counts, migrationId }: { run: Run; counts: Counts; migrationId: string }) {
   const status = STATUS_WORDS[run.status];
-  const rows = ENGINE_ENTITIES.map((e) => ({ entity: e, parts: partsOf(counts, e) }));
+  const rows = kindsIn(counts).map((e) => ({ entity: e, parts: partsOf(counts, e) }));
   const seconds =
     run.startedAt !== null && run.finishedAt !== null
       ? Math.max(0, (run.finishedAt - run.startedAt) / 1000)
@@ -161,7 +163,7 @@ function Numbers({ run, counts, migrationId }: { run: Run; counts: Counts; migra
   );
 }
 
-function chartWords(rows: Array<{ entity: (typeof ENGINE_ENTITIES)[number]; parts: Record<Part, number> }>) {
+function chartWords(rows: Array<{ entity: EngineEntity; parts: Record<Part, number> }>) {
   return rows
     .map(
       ({ entity, parts }) =>
@@ -197,19 +199,75 @@ function Downloads({ migrationId }: { migrationId: number }) {
   );
 }
 
-const FORMAT_WORDS: Record<string, string> = { json: 'JSON', markdown: 'Markdown' };
+/** The reconciliation report (HTML page, JSON) and the skip files, one CSV per export with skipped rows. */
+function Reconciliation({ migrationId }: { migrationId: number }) {
+  const skips = useApiQuery(`skips:${migrationId}`, (api, signal) => listSkipFiles(api, migrationId, signal));
+  return (
+    <section className="card" aria-labelledby="report-reconciliation">
+      <h2 id="report-reconciliation" className="card__title">
+        Reconciliation report
+      </h2>
+      <p>
+        Every source row accounted for: created, updated, skipped or failed with the reason, field coverage,
+        read-back mismatches and the engagement scores before and after.
+      </p>
+      <ul className="downloads">
+        <SaveItem
+          name="report.html"
+          title="Reconciliation report (HTML page)"
+          url={reportUrl(migrationId, 'html')}
+          fallbackName={`reconciliation-migration-${migrationId}.html`}
+        />
+        <SaveItem
+          name="report.json"
+          title="Reconciliation report (JSON)"
+          url={reportUrl(migrationId, 'json')}
+          fallbackName={`reconciliation-migration-${migrationId}.json`}
+        />
+        {skips.status === 'success' &&
+          skips.data.map((f) => (
+            <SaveItem
+              key={f.fileId}
+              name={f.fileName}
+              title={`Skipped rows of ${f.fileName} (CSV)`}
+              summary={`${formatCount(f.rows)} ${f.rows === 1 ? 'row' : 'rows'}, with the reason for each; fix and upload again`}
+              url={f.url}
+            />
+          ))}
+      </ul>
+      {skips.status === 'loading' && <LoadingState label="Loading the skip files…" />}
+      {skips.status === 'success' && skips.data.length === 0 && <p>No row was skipped or failed.</p>}
+      {skips.status === 'error' && !(isApiError(skips.error) && skips.error.code === 'no_run_yet') && (
+        <ErrorState title="The skip files could not be listed" error={skips.error} onRetry={skips.reload} />
+      )}
+    </section>
+  );
+}
 
-function DownloadItem({ artifact }: { artifact: Artifact }) {
+function SaveItem({
+  name,
+  title,
+  summary,
+  url,
+  fallbackName,
+  unavailable,
+}: {
+  name: string;
+  title: string;
+  summary?: string | null;
+  url: string;
+  fallbackName?: string;
+  unavailable?: string | null;
+}) {
   const api = useApi();
   const host = usePanelHost();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const format = FORMAT_WORDS[artifact.format] ?? artifact.format;
   const save = async () => {
     setBusy(true);
     setError(null);
     try {
-      const file = await saveArtifact(api, artifact.url);
+      const file = await saveArtifact(api, url, fallbackName);
       await host.notify(`${file.name} downloaded.`);
     } catch (err) {
       setError(err);
@@ -220,23 +278,34 @@ function DownloadItem({ artifact }: { artifact: Artifact }) {
   return (
     <li className="downloads__item">
       <div>
-        <strong>
-          {artifact.title} ({format})
-        </strong>
-        <div className="field__hint">
-          {artifact.available ? artifact.summary : artifact.unavailable?.message}
-        </div>
+        <strong>{title}</strong>
+        {(unavailable ?? summary) && <div className="field__hint">{unavailable ?? summary}</div>}
       </div>
       <Button
         size="small"
         busy={busy}
-        disabled={!artifact.available}
-        aria-label={`Download ${artifact.name}`}
+        disabled={Boolean(unavailable)}
+        aria-label={`Download ${name}`}
         onClick={save}
       >
         Download
       </Button>
-      {error !== null && <ErrorState title={`${artifact.name} could not be downloaded`} error={error} />}
+      {error !== null && <ErrorState title={`${name} could not be downloaded`} error={error} />}
     </li>
+  );
+}
+
+const FORMAT_WORDS: Record<string, string> = { json: 'JSON', markdown: 'Markdown' };
+
+function DownloadItem({ artifact }: { artifact: Artifact }) {
+  const format = FORMAT_WORDS[artifact.format] ?? artifact.format;
+  return (
+    <SaveItem
+      name={artifact.name}
+      title={`${artifact.title} (${format})`}
+      summary={artifact.summary}
+      url={artifact.url}
+      unavailable={artifact.available ? null : (artifact.unavailable?.message ?? 'Not available.')}
+    />
   );
 }

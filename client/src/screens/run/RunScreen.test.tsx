@@ -84,6 +84,16 @@ describe('the full run', () => {
     expect(screen.getByText('Running')).toBeDefined();
   });
 
+  it('adds a bar for activities and files when the migration has them', async () => {
+    const api = server({ runs: [run()] }).on('GET', RUN, {
+      body: { run: run(), counts: { ...RUN_COUNTS, file: { done: 2, planned: 1 }, activity: {} } },
+    });
+    await open(api);
+    await screen.findByRole('heading', { name: /Full run 4/ });
+    expect(bar('Files')?.startsWith('2 of 3')).toBe(true);
+    expect(screen.queryByRole('progressbar', { name: 'Activities' })).toBeNull();
+  });
+
   it('asks before starting the full run and starts it on yes', async () => {
     const state = { runs: [run({ id: 3, kind: 'sample', status: 'completed' })] };
     const api = server(state).on('POST', RUN, () => {

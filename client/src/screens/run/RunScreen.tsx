@@ -5,8 +5,8 @@ import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider.tsx';
 import {
   controlRun,
-  ENGINE_ENTITIES,
   type EngineEntity,
+  kindsIn,
   progressOf,
   type Run,
   type RunAction,
@@ -185,7 +185,7 @@ function FullRun({ migrationId, live, run }: { migrationId: number; live: LiveRu
         </Banner>
       )}
       <div className="run-bars">
-        {ENGINE_ENTITIES.map((e) => (
+        {kindsIn(live.counts).map((e) => (
           <EntityProgress key={e} entity={e} counts={live.counts} runStatus={run.status} />
         ))}
       </div>

@@ -1,0 +1,343 @@
+// Step 8a, rollback: a dry run first (what would be deleted, restored to its values before the
+// migration, and kept because someone changed it in Pipedrive since), then the rollback itself after a
+// confirmation, with its progress and pause / resume / cancel like any run, and what it did per kind.
+import { useState } from 'react';
+import { useApi } from '../../api/ApiProvider.tsx';
+import { controlRun, type Run, type RunAction } from '../../api/engine.ts';
+import { isApiError } from '../../api/errors.ts';
+import {
+  type DryRun,
+  fetchRollbackStatus,
+  type PlanLine,
+  type RollbackOptions,
+  rollbackDryRun,
+  startRollback,
+} from '../../api/rollback.ts';
+import { useApiQuery } from '../../api/useApiQuery.ts';
+import { Badge } from '../../components/Badge.tsx';
+import { Banner } from '../../components/Banner.tsx';
+import { Button } from '../../components/Button.tsx';
+import { CheckboxField } from '../../components/fields.tsx';
+import { formatCount } from '../../components/format.ts';
+import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { ErrorState, LoadingState } from '../../components/states.tsx';
+import { usePanelHost } from '../../sdk/PanelHostProvider.tsx';
+import { useMigration } from '../migration-context.ts';
+import { STATUS_WORDS } from '../run/RunScreen.tsx';
+import { isActive, useRunState } from '../run/useRunState.ts';
+import { StepSection } from '../StepSection.tsx';
+import { valueText } from '../sample/SampleScreen.tsx';
+
+const ACTIONS = [
+  { key: 'delete', label: 'Deleted' },
+  { key: 'restore', label: 'Restored' },
+  { key: 'keep', label: 'Kept' },
+  { key: 'none', label: 'Nothing to do' },
+] as const;
+
+const REASONS: Record<string, string> = {
+  created_by_us: 'created by the migration',
+  value_changed: 'someone changed it in Pipedrive since',
+  forced: 'changed in Pipedrive since, deleted anyway (force)',
+  already_deleted: 'already gone from Pipedrive',
+  already_restored: 'already holds its values from before',
+  already_rolled_back: 'already rolled back',
+  created_in_other_run: 'written by another run',
+};
+
+function reasonText(code: string): string {
+  return REASONS[code] ?? code.replaceAll('_', ' ');
+}
+
+const ENTITY_WORDS: Record<string, string> = {
+  organization: 'Organizations',
+  person: 'People',
+  note: 'Notes',
+  file: 'Files',
+  activity: 'Activities',
+  field: 'Custom fields',
+};
+
+export function RollbackScreen() {
+  const { migration } = useMigration();
+  const id = migration.id;
+  const status = useApiQuery(`rollback:${id}`, (api, signal) => fetchRollbackStatus(api, id, signal));
+  const live = useRunState(id, 'rollback');
+  const refresh = async () => {
+    await Promise.all([status.refresh(), live.refresh()]);
+  };
+  const loading = status.status === 'loading' || live.query.status === 'loading';
+  const error =
+    status.status === 'error' ? status.error : live.query.status === 'error' ? live.query.error : null;
+  const run = live.run;
+  const busyElsewhere = live.latest !== null && live.latest.kind !== 'rollback' && isActive(live.latest);
+  return (
+    <StepSection step="rollback">
+      {loading && error === null && <LoadingState label="Loading the rollback…" />}
+      {error !== null && (
+        <ErrorState
+          title="The rollback could not be loaded"
+          error={error}
+          onRetry={() => {
+            status.reload();
+            live.query.reload();
+          }}
+        />
+      )}
+      {!loading && error === null && (
+        <>
+          {run !== null && (
+            <RollbackRun
+              migrationId={id}
+              run={run}
+              summary={status.data?.summary ?? {}}
+              onChanged={refresh}
+            />
+          )}
+          {busyElsewhere ? (
+            <Banner tone="warning" title="A run is going">
+              A {live.latest?.kind} run is active; roll back when it has finished, or cancel it first.
+            </Banner>
+          ) : (
+            (run === null || !isActive(run)) && <Preview migrationId={id} onStarted={refresh} />
+          )}
+        </>
+      )}
+    </StepSection>
+  );
+}
+
+function SummaryTable({
+  label,
+  summary,
+}: {
+  label: string;
+  summary: Record<string, Record<string, number>>;
+}) {
+  const entities = Object.keys(summary).filter((e) => Object.values(summary[e] ?? {}).some((n) => n > 0));
+  if (entities.length === 0) return <p>Nothing to roll back.</p>;
+  return (
+    <table className="data-table" aria-label={label}>
+      <thead>
+        <tr>
+          <th scope="col">Kind</th>
+          {ACTIONS.map((a) => (
+            <th scope="col" key={a.key}>
+              {a.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {entities.map((e) => (
+          <tr key={e}>
+            <th scope="row">{ENTITY_WORDS[e] ?? e}</th>
+            {ACTIONS.map((a) => (
+              <td key={a.key}>{formatCount(summary[e]?.[a.key] ?? 0)}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function RollbackRun({
+  migrationId,
+  run,
+  summary,
+  onChanged,
+}: {
+  migrationId: number;
+  run: Run;
+  summary: Record<string, Record<string, number>>;
+  onChanged: () => Promise<void>;
+}) {
+  const api = useApi();
+  const host = usePanelHost();
+  const [busy, setBusy] = useState<RunAction | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const words = STATUS_WORDS[run.status];
+  const active = isActive(run);
+  const act = async (action: RunAction) => {
+    if (action === 'cancel') {
+      const yes = await host.confirm({
+        title: 'Stop the rollback?',
+        description: 'It stops after its current batch; what it undid so far stays undone.',
+        okText: 'Stop the rollback',
+        cancelText: 'Keep going',
+        tone: 'negative',
+      });
+      if (!yes) return;
+    }
+    setBusy(action);
+    setError(null);
+    try {
+      await controlRun(api, migrationId, action);
+      await onChanged();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="rollback-run">
+      <h2 id="rollback-run" className="card__title">
+        Rollback run {run.id} <Badge tone={words.tone}>{words.text}</Badge>
+      </h2>
+      {active ? (
+        <ProgressBar
+          label="Records undone"
+          value={run.writes}
+          max={null}
+          status={run.status === 'paused' ? 'paused' : 'running'}
+        />
+      ) : (
+        <SummaryTable label="What the rollback did" summary={summary} />
+      )}
+      {run.status === 'failed' && (
+        <Banner tone="danger" title="The rollback stopped">
+          {run.errorMessage ?? 'An error stopped it.'} Preview again and run it once more: what is undone
+          stays undone.
+        </Banner>
+      )}
+      <p>
+        {formatCount(run.writes)} writes, {formatCount(run.requests)} requests.
+      </p>
+      {error !== null && <ErrorState title="That did not work" error={error} />}
+      {active && (
+        <div className="actions">
+          {run.status === 'paused' ? (
+            <Button variant="primary" busy={busy === 'resume'} onClick={() => act('resume')}>
+              Resume
+            </Button>
+          ) : (
+            <Button busy={busy === 'pause'} disabled={run.requested !== null} onClick={() => act('pause')}>
+              Pause
+            </Button>
+          )}
+          <Button variant="negative" busy={busy === 'cancel'} onClick={() => act('cancel')}>
+            Cancel
+          </Button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Preview({ migrationId, onStarted }: { migrationId: number; onStarted: () => Promise<void> }) {
+  const api = useApi();
+  const host = usePanelHost();
+  const [options, setOptions] = useState<RollbackOptions>({ force: false, removeFields: false });
+  const [plan, setPlan] = useState<DryRun | null>(null);
+  const [busy, setBusy] = useState<'preview' | 'start' | null>(null);
+  const [error, setError] = useState<{ title: string; error: unknown } | null>(null);
+
+  const change = (next: Partial<RollbackOptions>) => {
+    setOptions((o) => ({ ...o, ...next }));
+    // The preview stands for its options: other options need a new one.
+    setPlan(null);
+  };
+  const preview = async () => {
+    setBusy('preview');
+    setError(null);
+    try {
+      setPlan(await rollbackDryRun(api, migrationId, options));
+    } catch (err) {
+      setError({ title: 'The rollback could not be previewed', error: err });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const start = async (shown: DryRun) => {
+    const deletes = Object.values(shown.summary).reduce((n, s) => n + (s.delete ?? 0), 0);
+    const restores = Object.values(shown.summary).reduce((n, s) => n + (s.restore ?? 0), 0);
+    const yes = await host.confirm({
+      title: 'Roll back the migration?',
+      description: `${formatCount(deletes)} records are deleted from Pipedrive and ${formatCount(restores)} restored to their values before the migration.`,
+      okText: 'Roll back',
+      tone: 'negative',
+    });
+    if (!yes) return;
+    setBusy('start');
+    setError(null);
+    try {
+      await startRollback(api, migrationId, shown.token, options);
+      await host.notify('The rollback started.');
+      setPlan(null);
+      await onStarted();
+    } catch (err) {
+      if (isApiError(err) && err.code === 'plan_changed') setPlan(null);
+      setError({ title: 'The rollback could not start', error: err });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const kept = plan?.items.filter((i) => i.action === 'keep' || i.action === 'keep_field') ?? [];
+  return (
+    <section className="card" aria-labelledby="rollback-preview">
+      <h2 id="rollback-preview" className="card__title">
+        Preview the rollback
+      </h2>
+      <p>
+        Nothing is changed by the preview. Records the migration created are deleted; records it merged into
+        get their values from before back. Anything someone changed in Pipedrive since is kept, unless you
+        force it.
+      </p>
+      <CheckboxField
+        label="Delete records even when someone changed them in Pipedrive since"
+        checked={options.force}
+        onChange={(e) => change({ force: e.currentTarget.checked })}
+      />
+      <CheckboxField
+        label="Also remove the custom fields the migration created (only those no record holds a value in)"
+        checked={options.removeFields}
+        onChange={(e) => change({ removeFields: e.currentTarget.checked })}
+      />
+      <div className="actions">
+        <Button busy={busy === 'preview'} disabled={busy !== null} onClick={preview}>
+          Preview the rollback
+        </Button>
+      </div>
+      {error !== null && <ErrorState title={error.title} error={error.error} />}
+      {plan !== null && (
+        <>
+          <SummaryTable label="What the rollback would do" summary={plan.summary} />
+          {kept.length > 0 && <KeptList items={kept} />}
+          <div className="actions">
+            <Button
+              variant="negative"
+              busy={busy === 'start'}
+              disabled={busy !== null}
+              onClick={() => start(plan)}
+            >
+              Roll back
+            </Button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+const SHOWN = 50;
+
+function KeptList({ items }: { items: PlanLine[] }) {
+  return (
+    <>
+      <h3 className="card__subtitle">Kept, and why</h3>
+      <ul className="plan-reasons" aria-label="Kept records">
+        {items.slice(0, SHOWN).map((i) => (
+          <li key={`${i.entity}:${i.recordId ?? i.fieldCode}`}>
+            {i.detail.label ?? i.detail.fieldName ?? i.detail.actimoKey ?? i.pipedriveId}:{' '}
+            {reasonText(i.reason)}
+            {(i.detail.conflicts ?? []).length > 0 &&
+              ` (${(i.detail.conflicts ?? []).map((c) => `${c.key} now ${valueText(c.now)}, we wrote ${valueText(c.wrote)}`).join('; ')})`}
+          </li>
+        ))}
+      </ul>
+      {items.length > SHOWN && <p>and {formatCount(items.length - SHOWN)} more.</p>}
+    </>
+  );
+}
