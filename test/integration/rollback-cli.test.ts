@@ -34,6 +34,7 @@ describe('actimo-pipedrive rollback', () => {
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout).summary).toEqual({
+      activity: { delete: counts('activity') },
       note: { delete: counts('note') },
       person: { delete: counts('person') },
       organization: { delete: counts('organization') },

@@ -14,6 +14,7 @@ const writeOps = new Set([
   'deletePerson',
   'deleteOrganization',
   'deleteNote',
+  'deleteActivity',
   'updatePerson',
   'updateOrganization',
   'deletePersonField',
@@ -55,6 +56,9 @@ describe.each(ENGINES)('rollback of a migration (%s)', (engine) => {
     const persons = await listRecords(db, 1, h.migrationId, { entity: 'person' });
     const orgs = await listRecords(db, 1, h.migrationId, { entity: 'organization' });
     const notes = await listRecords(db, 1, h.migrationId, { entity: 'note' });
+    const activities = await listRecords(db, 1, h.migrationId, { entity: 'activity' });
+    // Records the migration never wrote (skipped) are not part of a rollback: no rollback_state.
+    const unwritten = (await listRecords(db, 1, h.migrationId)).filter((r) => r.pipedriveId === null).length;
     const created = persons.filter((p) => !p.existedBefore);
     expect(
       persons
@@ -80,6 +84,7 @@ describe.each(ENGINES)('rollback of a migration (%s)', (engine) => {
     const dry = await svc.dryRun(1, h.migrationId);
     const createdOrgs = orgs.filter((o) => !o.existedBefore).length;
     expect(dry.summary).toEqual({
+      activity: { delete: activities.length },
       note: { delete: notes.length - 1, keep: 1 },
       person: { delete: created.length - 2, keep: 1, none: 1, restore: 2 },
       organization: { delete: createdOrgs, restore: 1 },
@@ -129,6 +134,7 @@ describe.each(ENGINES)('rollback of a migration (%s)', (engine) => {
     expect(status.run?.status).toBe('completed');
     expect(status.run?.startedBy).toBe('user:7');
     expect(status.summary).toEqual({
+      activity: { delete: activities.length },
       note: { delete: notes.length - 1, keep: 1 },
       person: { delete: created.length - 2, keep: 1, none: 1, restore: 2 },
       organization: { delete: createdOrgs, restore: 1 },
@@ -148,10 +154,11 @@ describe.each(ENGINES)('rollback of a migration (%s)', (engine) => {
       .groupBy('rollback_state');
     const rows = outcomes as Array<Record<string, unknown>>;
     expect(Object.fromEntries(rows.map((o) => [o.rollback_state, Number(o.n)]))).toEqual({
-      deleted: created.length - 2 + notes.length - 1 + createdOrgs,
+      deleted: created.length - 2 + notes.length - 1 + createdOrgs + activities.length,
       restored: 3,
       kept: 2,
       gone: 1,
+      ...(unwritten > 0 ? { null: unwritten } : {}),
     });
     expect(after.organizations.get(ids.existingOrg)!.name).toBe(orgBefore);
 
@@ -159,6 +166,7 @@ describe.each(ENGINES)('rollback of a migration (%s)', (engine) => {
     const before = h.sb.sandbox.requests.list({ companyId: h.sb.companyId }).length;
     const dry2 = await svc.dryRun(1, h.migrationId);
     expect(dry2.summary).toEqual({
+      activity: { none: activities.length },
       note: { none: notes.length - 1, keep: 1 },
       person: { none: created.length + 1, keep: 1 },
       organization: { none: createdOrgs + 1 },
@@ -191,21 +199,23 @@ describe.each(ENGINES)('a rollback killed mid-run (%s)', (engine) => {
     const crashing = rollbackEngine(h, {
       chunkSize: 6,
       beforeRecording: (_run, chunk) => {
-        if (chunk === 2) throw new SimulatedCrash();
+        if (chunk === 3) throw new SimulatedCrash();
       },
     });
     await expect(crashing.execute(1, run.id)).rejects.toBeInstanceOf(SimulatedCrash);
-    // Killed: the second chunk's deletions happened in Pipedrive, their ledger rows are still intents.
+    // Killed: the third chunk's deletions happened in Pipedrive, their ledger rows are still intents.
     expect((await getRun(db, 1, run.id))!.status).toBe('running');
     const open = await db('ledger').where({ run_id: run.id, state: 'intent' }).count({ n: '*' }).first();
     expect(Number(open?.n)).toBe(6);
     const deletesBefore = h.sb.sandbox.requests
       .list({ companyId: h.sb.companyId })
       .filter((r) => r.operation?.startsWith('delete')).length;
-    // Chunks hold one entity: the notes first (fewer than six here), then six persons.
+    // Chunks hold one entity: the activities, then the notes (each fewer than six here), then six persons.
     const noteCount = recs.filter((r) => r.entity === 'note').length;
+    const activityCount = recs.filter((r) => r.entity === 'activity').length;
     expect(noteCount).toBe(3);
-    expect(deletesBefore).toBe(noteCount + 6);
+    expect(activityCount).toBe(1);
+    expect(deletesBefore).toBe(activityCount + noteCount + 6);
 
     expect(await rollbackEngine(h, { chunkSize: 6 }).execute(1, run.id)).toBe('completed');
     const after = live(h);
