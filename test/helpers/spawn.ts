@@ -75,3 +75,43 @@ export function exited(child: ChildProcess): Promise<number | null> {
     else child.on('exit', (code) => resolve(code));
   });
 }
+
+export interface KillPlan {
+  args: string[];
+  env: Record<string, string>;
+  /** How far the command has got (e.g. ledger rows): each kill waits for it to move past the last attempt. */
+  progress: () => Promise<number>;
+  kills: number;
+  random: () => number;
+  /** The kill comes at a random moment within this many milliseconds after progress was seen. */
+  windowMs: number;
+  pollMs: number;
+}
+
+/**
+ * Runs the command again and again, `kill -9`-ing each attempt at a random moment after it made progress,
+ * until `kills` kills or an attempt finishes on its own. Resolves with the number of kills.
+ */
+export async function killAtRandomMoments(p: KillPlan): Promise<number> {
+  let kills = 0;
+  let finished = false;
+  while (kills < p.kills && !finished) {
+    const before = await p.progress();
+    const child: ChildProcess = spawn(process.execPath, p.args, { cwd: ROOT, env: cleanEnv(p.env) });
+    let gone = false;
+    const exit = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        gone = true;
+        resolve(code);
+      }),
+    );
+    while (!gone && (await p.progress()) <= before) await new Promise((r) => setTimeout(r, p.pollMs));
+    if (!gone) await new Promise((r) => setTimeout(r, Math.floor(p.random() * p.windowMs)));
+    if (!gone) {
+      child.kill('SIGKILL');
+      kills++;
+    }
+    if ((await exit) === 0) finished = true;
+  }
+  return kills;
+}

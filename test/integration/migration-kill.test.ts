@@ -1,13 +1,12 @@
 // kill -9 of the CLI running a 2,000-person migration at 20 random moments (each after the run made
 // progress), resumed by running the same command again each time: no duplicates, nothing lost, and the
 // same Pipedrive as a run that was never interrupted. The kill moments come from a printed seed.
-import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRecords } from '../../server/migration/records.repository.ts';
 import { rng } from '../fixtures/generate.ts';
 import { type MigrationHarness, migrationHarness, pipedriveSnapshot } from '../helpers/migration.ts';
-import { cleanEnv, ROOT, run } from '../helpers/spawn.ts';
+import { killAtRandomMoments, ROOT, run } from '../helpers/spawn.ts';
 
 const PERSONS = 2000;
 const KILLS = 20;
@@ -51,31 +50,15 @@ describe(`kill -9 at ${KILLS} random moments of a ${PERSONS}-person run (seed ${
 
   it('resumes after every kill with 0 duplicates, 0 lost, and the state of an uninterrupted run', async () => {
     const random = rng(SEED);
-    let kills = 0;
-    let finished = false;
-    while (kills < KILLS && !finished) {
-      const before = await ledgerRows(killed);
-      const child: ChildProcess = spawn(process.execPath, args(killed), {
-        cwd: ROOT,
-        env: cleanEnv(env(killed)),
-      });
-      let exited = false;
-      const exit = new Promise<number | null>((resolve) =>
-        child.on('exit', (code) => {
-          exited = true;
-          resolve(code);
-        }),
-      );
-      // Wait for progress past the previous attempt, then a random moment within the next 400 ms.
-      while (!exited && (await ledgerRows(killed)) <= before) await new Promise((r) => setTimeout(r, 20));
-      if (!exited) await new Promise((r) => setTimeout(r, Math.floor(random() * 400)));
-      if (!exited) {
-        child.kill('SIGKILL');
-        kills++;
-      }
-      const code = await exit;
-      if (code === 0) finished = true;
-    }
+    const kills = await killAtRandomMoments({
+      args: args(killed),
+      env: env(killed),
+      progress: () => ledgerRows(killed),
+      kills: KILLS,
+      random,
+      windowMs: 400,
+      pollMs: 20,
+    });
     console.log(`killed ${kills} times`);
     expect(kills).toBe(KILLS);
     const last = await run(args(killed), env(killed), 300_000);

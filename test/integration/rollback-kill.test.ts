@@ -2,14 +2,13 @@
 // progress), resumed by running the same command again each time: every record deleted or restored
 // exactly once, the same Pipedrive and the same outcomes as a rollback that was never interrupted, and a
 // second rollback writes nothing. The kill moments come from a printed seed (ROLLBACK_KILL_SEED replays).
-import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRecords } from '../../server/migration/records.repository.ts';
 import { rng } from '../fixtures/generate.ts';
 import { type MigrationHarness, migrationHarness, pipedriveSnapshot } from '../helpers/migration.ts';
 import { live, migrateAll } from '../helpers/rollback.ts';
-import { cleanEnv, ROOT, run } from '../helpers/spawn.ts';
+import { killAtRandomMoments, ROOT, run } from '../helpers/spawn.ts';
 
 const PERSONS = 300;
 const KILLS = 5;
@@ -96,31 +95,15 @@ describe(`kill -9 at ${KILLS} random moments of a rollback of ${PERSONS} persons
 
   it('resumes after every kill, deletes or restores each record once, and ends as an uninterrupted rollback', async () => {
     const random = rng(SEED);
-    let kills = 0;
-    let finished = false;
-    while (kills < KILLS && !finished) {
-      const before = await ledgerRows(killed);
-      const child: ChildProcess = spawn(process.execPath, args(killed), {
-        cwd: ROOT,
-        env: cleanEnv(env(killed)),
-      });
-      let exited = false;
-      const exit = new Promise<number | null>((resolve) =>
-        child.on('exit', (code) => {
-          exited = true;
-          resolve(code);
-        }),
-      );
-      // Wait for progress past the previous attempt, then a random moment within the next 150 ms.
-      while (!exited && (await ledgerRows(killed)) <= before) await new Promise((r) => setTimeout(r, 10));
-      if (!exited) await new Promise((r) => setTimeout(r, Math.floor(random() * 150)));
-      if (!exited) {
-        child.kill('SIGKILL');
-        kills++;
-      }
-      const code = await exit;
-      if (code === 0) finished = true;
-    }
+    const kills = await killAtRandomMoments({
+      args: args(killed),
+      env: env(killed),
+      progress: () => ledgerRows(killed),
+      kills: KILLS,
+      random,
+      windowMs: 150,
+      pollMs: 10,
+    });
     console.log(`killed ${kills} times`);
     expect(kills).toBe(KILLS);
     const last = await run(args(killed), env(killed), 300_000);
