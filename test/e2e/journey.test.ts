@@ -38,6 +38,7 @@ interface SandboxRecord {
   id: number;
   name: string;
   deleted_at: number | null;
+  job_title?: string;
   custom_fields: Record<string, unknown>;
 }
 
@@ -150,6 +151,8 @@ describe('the whole journey, from the exports to a rollback', () => {
   let before: SandboxState;
   /** The custom fields the journey's map uses, once provisioned (created now, or by an earlier e2e file). */
   let provisioned: string[] = [];
+  /** The person whose fields the sample showed: checked again in the sandbox after the full run. */
+  let sampled = { actimoId: '', name: '', jobTitle: '', department: '' };
 
   beforeAll(async () => {
     before = await sandboxState();
@@ -246,6 +249,14 @@ describe('the whole journey, from the exports to a rollback', () => {
       '—',
       '—',
     ]);
+    sampled = {
+      actimoId: person.actimoId,
+      name: person.label,
+      jobTitle: byField.get('jobTitle')?.[2] ?? '',
+      department: byField.get('department')?.[0]?.split(' from ')[0] ?? '',
+    };
+    expect(sampled.department).not.toBe('');
+    expect(sampled.jobTitle).not.toBe('');
     await screenshotOf(frame.locator('.record-detail'), '55-journey-sample-record');
 
     // Only the mismatches: the server counts the same as the screen.
@@ -283,6 +294,24 @@ describe('the whole journey, from the exports to a rollback', () => {
     expect(run?.status).toBe('completed');
     expect(counts.person?.done).toBe(USERS);
     expect(await progress.getByRole('definition').first().textContent()).toBe(String(run?.requests));
+    expect(await progress.getByRole('progressbar', { name: 'People' }).getAttribute('aria-valuetext')).toBe(
+      `${USERS} of ${USERS} · done`,
+    );
+
+    // In the sandbox: every person, and the sampled one with its custom field, job title and note.
+    const state = await sandboxState();
+    expect(alive(state.persons.records).length - alive(before.persons.records).length).toBe(USERS);
+    const actimoId = customFields(state).find((f) => f.name === 'Actimo ID')?.code ?? '';
+    const person = alive(state.persons.records).find(
+      (p) => String(p.custom_fields[actimoId]) === sampled.actimoId,
+    );
+    expect(person?.name).toBe(sampled.name);
+    expect(person?.job_title).toBe(sampled.jobTitle);
+    const notes = alive(state.notes.records).filter((n) => n.person_id === person?.id);
+    // The edited column: the department is a line of the person's note, not a custom field.
+    expect(notes.map((n) => n.content)).toEqual([
+      `<p><b>From Actimo</b></p><ul><li>Department: ${sampled.department}</li></ul><p>Actimo migration ref: note:${sampled.actimoId}</p>`,
+    ]);
   });
 
   it('shows the report’s numbers and downloads the HTML, JSON and skip CSV', async () => {
