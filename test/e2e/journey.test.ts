@@ -369,6 +369,23 @@ describe('the whole journey, from the exports to a rollback', () => {
     expect(html.name).toBe(`reconciliation-migration-${migrationId}.html`);
     expect(html.text).toMatch(/^<!doctype html>/i);
     expect(html.text).toContain('Journey: Northwind, November export');
+    // Read as a page: its table of objects accounts for every source row.
+    const page = await browser().context.newPage();
+    try {
+      await page.setContent(html.text);
+      const objects = await page
+        .locator('table')
+        .first()
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+      const person = objects.find((r) => r[0] === 'person');
+      const n = String(USERS);
+      // Source rows, merged duplicates, staged, then created, updated, skipped, failed.
+      expect(person?.slice(0, 8)).toEqual(['person', n, '0', n, n, '0', '0', '0']);
+      expect(objects.find((r) => r[0] === 'file')?.slice(-2)).toEqual(['file_missing 1', '—']);
+    } finally {
+      await page.close();
+    }
 
     const json = await download(frame, 'report.json');
     const report = JSON.parse(json.text) as {
