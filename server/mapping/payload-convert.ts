@@ -36,6 +36,9 @@ export function convert(
 ) {
   const to = t.to;
   const value = sourceText(raw, read.column);
+  // Only the admin's value mapping turns a non-empty cell into null: say so, with its reason code.
+  if (value === null && typeof raw === 'string' && raw.trim() !== '')
+    problem(s, t, 'info', 'value_skipped', `"${raw.trim()}" is skipped by the value mapping: left empty`);
   if (value === null || value === '') return undefined;
   const fail = (c: Converted) => {
     if ('problem' in c) problem(s, t, 'dropped', c.problem, c.message);

@@ -46,7 +46,8 @@ async function pickExisting(api: FakeApi, target = 'Department') {
   await userEvent.selectOptions(screen.getByLabelText(`Where Person · ${target} lands`), 'existing');
 }
 
-describe('an existing custom field as destination', () => {
+// Several selects per test: on the loaded two-core machine one test can take more than the default 5 s.
+describe('an existing custom field as destination', { timeout: 20_000 }, () => {
   it('loads the account’s fields only when asked, showing the wait', async () => {
     const answer = deferred<Reply>();
     const api = server(() => answer.promise);

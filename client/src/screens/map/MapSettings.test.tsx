@@ -28,7 +28,8 @@ async function openSettings(api: FakeApi) {
 const valueOf = (region: HTMLElement, label: string) =>
   (within(region).getByLabelText(label) as HTMLInputElement | HTMLSelectElement).value;
 
-describe('the map’s record settings', () => {
+// Several selects per test: on the loaded two-core machine one test can take more than the default 5 s.
+describe('the map’s record settings', { timeout: 20_000 }, () => {
   it('shows the settings the map holds, with nothing to save until one changes', async () => {
     const region = await openSettings(server());
     expect(

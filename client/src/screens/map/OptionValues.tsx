@@ -71,7 +71,7 @@ export function OptionValues({ fileId, column: c, mapping, busy, onSave }: Optio
     ...(choiceOf(v).select === UNSET ? [{ value: UNSET, label: 'No option yet: choose one' }] : []),
     ...mapping.options.map((o) => ({ value: optionValue(o), label: `Option “${o}”` })),
     ...(mapping.canAddOptions ? [{ value: NEW, label: 'A new option…' }] : []),
-    { value: SKIP, label: 'Skip: leave the field empty' },
+    { value: SKIP, label: 'Skip (value_skipped): leave the field empty' },
   ];
   return (
     <form className="map-values" onSubmit={submit} aria-labelledby={`values-title-${c.column}`}>
