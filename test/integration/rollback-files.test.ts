@@ -1,46 +1,32 @@
 // Rollback of a migration that uploaded files, against the sandbox on SQLite and PostgreSQL: the uploaded
 // files and their notes (original name, upload date, source batch) are deleted from Pipedrive, each once,
 // the records say so, and a second rollback writes nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listRecords } from '../../server/migration/records.repository.ts';
 import { getRun } from '../../server/migration/runs.repository.ts';
 import { ENGINES } from '../helpers/db.ts';
-import { type MigrationHarness, migrationHarness } from '../helpers/migration.ts';
+import { harnessFor, liveRecords, requestMark, writesSince } from '../helpers/migration.ts';
 import { migrateAll, rollbackEngine, rollbackService } from '../helpers/rollback.ts';
 
 // 400 users → the files export has two rows: contract-0.pdf (user 100000) and contract-1.pdf (user 100001).
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 describe.each(ENGINES)('rollback of a migration with files (%s)', (engine) => {
-  let h: MigrationHarness;
-  beforeAll(async () => {
-    h = await migrationHarness(engine, {
-      users: 400,
-      seed: 11,
-      attachments: { 'contract-0.pdf': PDF, 'contract-1.pdf': Buffer.from(`${PDF}% second\n`) },
-    });
-  }, 180_000);
-  afterAll(async () => h?.close());
-
-  const state = () => h.sb.sandbox.state(h.sb.companyId);
-  const liveFiles = () => state().files.records.filter((f) => f.deleted_at === null);
-  const liveNotes = () => state().notes.records.filter((n) => n.deleted_at === null);
-  const writesSince = (n: number) =>
-    h.sb.sandbox.requests
-      .list({ companyId: h.sb.companyId })
-      .slice(n)
-      .filter((r) => r.method !== 'GET')
-      .map((r) => `${r.method} ${r.path}`);
+  const h = harnessFor(engine, {
+    users: 400,
+    seed: 11,
+    attachments: { 'contract-0.pdf': PDF, 'contract-1.pdf': Buffer.from(`${PDF}% second\n`) },
+  });
 
   it('deletes every uploaded file and its note once, and a second rollback writes nothing', async () => {
-    const db = h.app.testDb.db;
-    await migrateAll(h);
-    const files = await listRecords(db, 1, h.migrationId, { entity: 'file' });
+    const db = h().app.testDb.db;
+    await migrateAll(h());
+    const files = await listRecords(db, 1, h().migrationId, { entity: 'file' });
     expect(files.map((f) => [f.actimoKey, f.state])).toEqual([
       ['100000:files/contract-0.pdf', 'done'],
       ['100001:files/contract-1.pdf', 'done'],
     ]);
-    const fileNotes = (await listRecords(db, 1, h.migrationId, { entity: 'note' })).filter((n) =>
+    const fileNotes = (await listRecords(db, 1, h().migrationId, { entity: 'note' })).filter((n) =>
       n.actimoKey.startsWith('file:'),
     );
     expect(fileNotes.map((n) => [n.actimoKey, n.state])).toEqual([
@@ -50,24 +36,24 @@ describe.each(ENGINES)('rollback of a migration with files (%s)', (engine) => {
     const fileIds = files.map((f) => f.pipedriveId!);
     const noteIds = fileNotes.map((n) => n.pipedriveId!);
     expect(
-      liveFiles()
+      liveRecords(h(), 'files')
         .map((f) => f.id)
         .sort((a, b) => a - b),
     ).toEqual([...fileIds].sort((a, b) => a - b));
-    expect(liveNotes().filter((n) => noteIds.includes(n.id)).length).toBe(2);
+    expect(liveRecords(h(), 'notes').filter((n) => noteIds.includes(n.id)).length).toBe(2);
 
-    const svc = rollbackService(h);
-    const dry = await svc.dryRun(1, h.migrationId);
+    const svc = rollbackService(h());
+    const dry = await svc.dryRun(1, h().migrationId);
     expect(dry.summary.file).toEqual({ delete: 2 });
-    const before = h.sb.sandbox.requests.list({ companyId: h.sb.companyId }).length;
-    const run = await svc.start(1, h.migrationId, { token: dry.token, startedBy: 'user:1' });
-    expect(await rollbackEngine(h).execute(1, run.id)).toBe('completed');
+    const before = requestMark(h());
+    const run = await svc.start(1, h().migrationId, { token: dry.token, startedBy: 'user:1' });
+    expect(await rollbackEngine(h()).execute(1, run.id)).toBe('completed');
 
     // Gone from the sandbox: no file left, none of the files' notes.
-    expect(liveFiles()).toEqual([]);
-    expect(liveNotes().filter((n) => noteIds.includes(n.id))).toEqual([]);
+    expect(liveRecords(h(), 'files')).toEqual([]);
+    expect(liveRecords(h(), 'notes').filter((n) => noteIds.includes(n.id))).toEqual([]);
     // Each file and each of their notes deleted exactly once.
-    const writes = writesSince(before);
+    const writes = writesSince(h(), before);
     expect(writes.filter((w) => w.startsWith('DELETE /api/v1/files/')).sort()).toEqual(
       fileIds.map((id) => `DELETE /api/v1/files/${id}`).sort(),
     );
@@ -75,7 +61,7 @@ describe.each(ENGINES)('rollback of a migration with files (%s)', (engine) => {
       noteIds.map((id) => `DELETE /api/v1/notes/${id}`).sort(),
     );
     const undone = async (entity: 'file' | 'note') =>
-      (await listRecords(db, 1, h.migrationId, { entity }))
+      (await listRecords(db, 1, h().migrationId, { entity }))
         .filter((r) => entity === 'file' || r.actimoKey.startsWith('file:'))
         .map((r) => [r.actimoKey, r.pipedriveId, r.state]);
     expect(await undone('file')).toEqual([
@@ -87,7 +73,7 @@ describe.each(ENGINES)('rollback of a migration with files (%s)', (engine) => {
       ['file:100001:files/contract-1.pdf', null, 'planned'],
     ]);
     const outcomes = await db('migration_records')
-      .where({ company_id: 1, migration_id: h.migrationId })
+      .where({ company_id: 1, migration_id: h().migrationId })
       .andWhere((q) => q.where('entity', 'file').orWhere('actimo_key', 'like', 'file:%'))
       .orderBy('actimo_key')
       .select('entity', 'rollback_state', 'rollback_reason');
@@ -99,12 +85,12 @@ describe.each(ENGINES)('rollback of a migration with files (%s)', (engine) => {
     ]);
 
     // Running it again changes nothing.
-    const again = h.sb.sandbox.requests.list({ companyId: h.sb.companyId }).length;
-    const dry2 = await svc.dryRun(1, h.migrationId);
+    const again = requestMark(h());
+    const dry2 = await svc.dryRun(1, h().migrationId);
     expect(dry2.summary.file).toEqual({ none: 2 });
-    const run2 = await svc.start(1, h.migrationId, { token: dry2.token, startedBy: 'user:1' });
-    expect(await rollbackEngine(h).execute(1, run2.id)).toBe('completed');
+    const run2 = await svc.start(1, h().migrationId, { token: dry2.token, startedBy: 'user:1' });
+    expect(await rollbackEngine(h()).execute(1, run2.id)).toBe('completed');
     expect((await getRun(db, 1, run2.id))!.writes).toBe(0);
-    expect(writesSince(again)).toEqual([]);
+    expect(writesSince(h(), again)).toEqual([]);
   }, 300_000);
 });
