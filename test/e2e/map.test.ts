@@ -126,7 +126,8 @@ describe('the field map', () => {
     await expect
       .poll(async () => (await harnessState(browser().page)).snackbars.at(-1))
       .toBe('Person · Department: destination saved.');
-    await frame.getByText(/^Version 2 · draft/).waitFor();
+    // The status line (the list of versions, once reloaded, also names version 2).
+    await frame.locator('.map-status', { hasText: /^Version 2 · draft/ }).waitFor();
     await screenshotOf(editor, '31-map-column-editor');
     const map = await api<{
       version: number;
