@@ -185,6 +185,46 @@ describe('rollback', () => {
     expect(screen.queryByRole('button', { name: 'Roll back' })).toBeNull();
   });
 
+  it('pauses a running rollback and resumes it', async () => {
+    const running = run({ id: 12, kind: 'rollback', status: 'running', writes: 40 });
+    const state: State = { runs: [running, FULL], status: { run: running, settings: {}, summary: {} } };
+    const to = (status: Run['status']) => () => {
+      const r = { ...running, status };
+      state.runs = [r, FULL];
+      state.status = { run: r, settings: {}, summary: {} };
+      return { body: r };
+    };
+    const api = server(state)
+      .on('POST', '/api/migrations/7/run/pause', to('paused'))
+      .on('POST', '/api/migrations/7/run/resume', to('queued'));
+    await open(api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Pause' }));
+    expect(await screen.findByText('Paused')).toBeDefined();
+    expect(screen.getByRole('progressbar', { name: 'Records undone' }).getAttribute('aria-valuetext')).toBe(
+      '40 · paused',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Resume' }));
+    expect(await screen.findByText('Waiting to start')).toBeDefined();
+    expect(api.requests().filter((r) => r.startsWith('POST'))).toEqual([
+      'POST /api/migrations/7/run/pause',
+      'POST /api/migrations/7/run/resume',
+    ]);
+  });
+
+  it('asks in red before stopping a rollback and keeps it going on no', async () => {
+    const running = run({ id: 12, kind: 'rollback', status: 'running', writes: 40 });
+    const api = server({ runs: [running, FULL], status: { run: running, settings: {}, summary: {} } });
+    await open(api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Stop the rollback?' });
+    expect(within(dialog).getByRole('button', { name: 'Stop the rollback' }).className).toContain(
+      'button--negative',
+    );
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Keep going' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(api.requests().filter((r) => r.startsWith('POST'))).toEqual([]);
+  });
+
   it('shows what a finished rollback did per kind', async () => {
     const done = run({ id: 12, kind: 'rollback', status: 'completed', writes: 2412 });
     await open(

@@ -3,7 +3,7 @@
 // confirmation, with its progress and pause / resume / cancel like any run, and what it did per kind.
 import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider.tsx';
-import { controlRun, type Run, type RunAction } from '../../api/engine.ts';
+import type { Run } from '../../api/engine.ts';
 import { isApiError } from '../../api/errors.ts';
 import {
   type DryRun,
@@ -19,10 +19,10 @@ import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { CheckboxField } from '../../components/fields.tsx';
 import { formatCount } from '../../components/format.ts';
-import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { ErrorState, LoadingState } from '../../components/states.tsx';
 import { usePanelHost } from '../../sdk/PanelHostProvider.tsx';
 import { useMigration } from '../migration-context.ts';
+import { type CancelWords, RunControls, RunWritesBar } from '../run/RunControls.tsx';
 import { STATUS_WORDS } from '../run/RunScreen.tsx';
 import { isActive, useRunState } from '../run/useRunState.ts';
 import { StepSection } from '../StepSection.tsx';
@@ -91,6 +91,7 @@ export function RollbackScreen() {
               migrationId={id}
               run={run}
               summary={status.data?.summary ?? {}}
+              reconnecting={live.reconnecting}
               onChanged={refresh}
             />
           )}
@@ -142,57 +143,34 @@ function SummaryTable({
   );
 }
 
+const CANCEL_ROLLBACK: CancelWords = {
+  title: 'Stop the rollback?',
+  description: 'It stops after its current batch; what it undid so far stays undone.',
+  okText: 'Stop the rollback',
+  cancelText: 'Keep going',
+};
+
 function RollbackRun({
   migrationId,
   run,
   summary,
+  reconnecting,
   onChanged,
 }: {
   migrationId: number;
   run: Run;
   summary: Record<string, Record<string, number>>;
+  reconnecting: boolean;
   onChanged: () => Promise<void>;
 }) {
-  const api = useApi();
-  const host = usePanelHost();
-  const [busy, setBusy] = useState<RunAction | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const words = STATUS_WORDS[run.status];
-  const active = isActive(run);
-  const act = async (action: RunAction) => {
-    if (action === 'cancel') {
-      const yes = await host.confirm({
-        title: 'Stop the rollback?',
-        description: 'It stops after its current batch; what it undid so far stays undone.',
-        okText: 'Stop the rollback',
-        cancelText: 'Keep going',
-        tone: 'negative',
-      });
-      if (!yes) return;
-    }
-    setBusy(action);
-    setError(null);
-    try {
-      await controlRun(api, migrationId, action);
-      await onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
-  };
   return (
     <section className="card" aria-labelledby="rollback-run">
       <h2 id="rollback-run" className="card__title">
         Rollback run {run.id} <Badge tone={words.tone}>{words.text}</Badge>
       </h2>
-      {active ? (
-        <ProgressBar
-          label="Records undone"
-          value={run.writes}
-          max={null}
-          status={run.status === 'paused' ? 'paused' : 'running'}
-        />
+      {isActive(run) ? (
+        <RunWritesBar label="Records undone" run={run} />
       ) : (
         <SummaryTable label="What the rollback did" summary={summary} />
       )}
@@ -205,23 +183,13 @@ function RollbackRun({
       <p>
         {formatCount(run.writes)} writes, {formatCount(run.requests)} requests.
       </p>
-      {error !== null && <ErrorState title="That did not work" error={error} />}
-      {active && (
-        <div className="actions">
-          {run.status === 'paused' ? (
-            <Button variant="primary" busy={busy === 'resume'} onClick={() => act('resume')}>
-              Resume
-            </Button>
-          ) : (
-            <Button busy={busy === 'pause'} disabled={run.requested !== null} onClick={() => act('pause')}>
-              Pause
-            </Button>
-          )}
-          <Button variant="negative" busy={busy === 'cancel'} onClick={() => act('cancel')}>
-            Cancel
-          </Button>
-        </div>
-      )}
+      <RunControls
+        migrationId={migrationId}
+        run={run}
+        cancel={CANCEL_ROLLBACK}
+        onChanged={onChanged}
+        reconnecting={reconnecting}
+      />
     </section>
   );
 }
