@@ -15,9 +15,21 @@ import { generateExportSet } from '../fixtures/generate.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import { startTestSandbox, T0, type TestSandbox } from './sandbox.ts';
 
-export interface MigrationHarness {
+/** A sandbox the harness did not start in this process (a child process, for benchmarks). */
+export interface ExternalSandbox {
+  url: string;
+  apiToken: string;
+  companyId: number;
+  /** Its process, when it runs in another one. */
+  pid?: number;
+  /** PATCH /__sandbox/settings. */
+  updateSettings(settings: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface MigrationHarness<S extends TestSandbox | ExternalSandbox = TestSandbox> {
   app: TestApp;
-  sb: TestSandbox;
+  sb: S;
   migrationId: number;
   dataDir: string;
   mapping: Mapping;
@@ -26,9 +38,11 @@ export interface MigrationHarness {
   close(): Promise<void>;
 }
 
-export async function migrationHarness(
+export async function migrationHarness<S extends TestSandbox | ExternalSandbox = TestSandbox>(
   engine: Engine,
   o: {
+    /** Starts the sandbox elsewhere (default: in this process, with the company on `plan`). */
+    sandbox?: () => Promise<S>;
     users: number;
     seed?: number;
     plan?: 'lite' | 'growth' | 'premium' | 'ultimate';
@@ -41,11 +55,19 @@ export async function migrationHarness(
     /** Documents uploaded with the export set (the files export's attachments), by file name. */
     attachments?: Record<string, Buffer>;
   },
-): Promise<MigrationHarness> {
+): Promise<MigrationHarness<S>> {
   const plan = o.plan ?? 'premium';
-  const sb = await startTestSandbox({ clock: { start: T0 }, company: { name: 'Acme HR', plan, seats: 5 } });
-  if (o.limits === false)
-    sb.sandbox.updateSettings({ limits: { burst: false, search: false, budget: false } });
+  const sb = o.sandbox
+    ? await o.sandbox()
+    : ((await startTestSandbox({
+        clock: { start: T0 },
+        company: { name: 'Acme HR', plan, seats: 5 },
+      })) as S);
+  if (o.limits === false) {
+    const off = { limits: { burst: false, search: false, budget: false } };
+    if ('sandbox' in sb) sb.sandbox.updateSettings(off);
+    else await sb.updateSettings(off);
+  }
   const data = mkdtempSync(path.join(os.tmpdir(), 'engine-'));
   const app = await startTestApp(engine, {
     env: { DATA_DIR: data, ...o.env },
