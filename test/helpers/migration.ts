@@ -18,9 +18,21 @@ import { generateExportSet } from '../fixtures/generate.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import { startTestSandbox, T0, type TestSandbox } from './sandbox.ts';
 
-export interface MigrationHarness {
+/** A sandbox the harness did not start in this process (a child process, for benchmarks). */
+export interface ExternalSandbox {
+  url: string;
+  apiToken: string;
+  companyId: number;
+  /** Its process, when it runs in another one. */
+  pid?: number;
+  /** PATCH /__sandbox/settings. */
+  updateSettings(settings: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface MigrationHarness<S extends TestSandbox | ExternalSandbox = TestSandbox> {
   app: TestApp;
-  sb: TestSandbox;
+  sb: S;
   migrationId: number;
   dataDir: string;
   mapping: Mapping;
@@ -29,7 +41,9 @@ export interface MigrationHarness {
   close(): Promise<void>;
 }
 
-export interface HarnessOptions {
+export interface HarnessOptions<S extends TestSandbox | ExternalSandbox = TestSandbox> {
+  /** Starts the sandbox elsewhere (default: in this process, with the company on `plan`). */
+  sandbox?: () => Promise<S>;
   users: number;
   seed?: number;
   plan?: 'lite' | 'growth' | 'premium' | 'ultimate';
@@ -43,11 +57,22 @@ export interface HarnessOptions {
   attachments?: Record<string, Buffer>;
 }
 
-export async function migrationHarness(engine: Engine, o: HarnessOptions): Promise<MigrationHarness> {
+export async function migrationHarness<S extends TestSandbox | ExternalSandbox = TestSandbox>(
+  engine: Engine,
+  o: HarnessOptions<S>,
+): Promise<MigrationHarness<S>> {
   const plan = o.plan ?? 'premium';
-  const sb = await startTestSandbox({ clock: { start: T0 }, company: { name: 'Acme HR', plan, seats: 5 } });
-  if (o.limits === false)
-    sb.sandbox.updateSettings({ limits: { burst: false, search: false, budget: false } });
+  const sb = o.sandbox
+    ? await o.sandbox()
+    : ((await startTestSandbox({
+        clock: { start: T0 },
+        company: { name: 'Acme HR', plan, seats: 5 },
+      })) as S);
+  if (o.limits === false) {
+    const off = { limits: { burst: false, search: false, budget: false } };
+    if ('sandbox' in sb) sb.sandbox.updateSettings(off);
+    else await sb.updateSettings(off);
+  }
   const data = mkdtempSync(path.join(os.tmpdir(), 'engine-'));
   const app = await startTestApp(engine, {
     env: { DATA_DIR: data, ...o.env },
