@@ -25,7 +25,7 @@ async function openSettings(api: FakeApi) {
   return screen.findByRole('region', { name: 'Record settings' });
 }
 
-const valueOf = (region: HTMLElement, label: string) =>
+const fieldValue = (region: HTMLElement, label: string) =>
   (within(region).getByLabelText(label) as HTMLInputElement | HTMLSelectElement).value;
 
 describe('the map’s record settings', () => {
@@ -38,7 +38,7 @@ describe('the map’s record settings', () => {
         'Time zone of created times that state none',
         'Label of e-mail addresses',
         'Label of phone numbers',
-      ].map((l) => valueOf(region, l)),
+      ].map((l) => fieldValue(region, l)),
     ).toEqual(['skip', 'drop_value', 'Europe/Copenhagen', 'work', 'mobile']);
     expect(within(region).getByRole('button', { name: 'Save settings' }).hasAttribute('disabled')).toBe(true);
   });
@@ -69,7 +69,7 @@ describe('the map’s record settings', () => {
     });
     expect(await screen.findByText('Record settings saved.')).toBeDefined();
     const after = screen.getByRole('region', { name: 'Record settings' });
-    expect(valueOf(after, 'A person without a name')).toBe('email');
+    expect(fieldValue(after, 'A person without a name')).toBe('email');
     expect(within(after).getByRole('button', { name: 'Save settings' }).hasAttribute('disabled')).toBe(true);
   });
 
@@ -96,7 +96,7 @@ describe('the map’s record settings', () => {
       'settings.timeZone: must be an IANA time zone',
     );
     expect(
-      valueOf(
+      fieldValue(
         screen.getByRole('region', { name: 'Record settings' }),
         'Time zone of created times that state none',
       ),
