@@ -86,7 +86,7 @@ describe('the field map', () => {
     await expect
       .poll(async () => (await harnessState(browser().page)).snackbars.at(-1))
       .toBe('Person · Department: destination saved.');
-    // The status line (the versions list names version 2 too once it has reloaded).
+    // The status line (the list of versions, once reloaded, also names version 2).
     await frame.locator('.map-status', { hasText: /^Version 2 · draft/ }).waitFor();
     await screenshotOf(editor, '31-map-column-editor');
     const map = await panelApi<{
