@@ -1,6 +1,6 @@
 // Rollback of a migration that uploaded files, against the sandbox on SQLite and PostgreSQL: the uploaded
 // files and their notes (original name, upload date, source batch) are deleted from Pipedrive, each once,
-// the records say so, and a second rollback writes nothing.
+// the records say so, and a second rollback writes nothing; a file a person renamed since is kept.
 import { describe, expect, it } from 'vitest';
 import { listRecords } from '../../server/migration/records.repository.ts';
 import { getRun } from '../../server/migration/runs.repository.ts';
@@ -11,12 +11,14 @@ import { migrateAll, rollbackEngine, rollbackService } from '../helpers/rollback
 // 400 users → the files export has two rows: contract-0.pdf (user 100000) and contract-1.pdf (user 100001).
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
+const HARNESS = {
+  users: 400,
+  seed: 11,
+  attachments: { 'contract-0.pdf': PDF, 'contract-1.pdf': Buffer.from(`${PDF}% second\n`) },
+};
+
 describe.each(ENGINES)('rollback of a migration with files (%s)', (engine) => {
-  const h = harnessFor(engine, {
-    users: 400,
-    seed: 11,
-    attachments: { 'contract-0.pdf': PDF, 'contract-1.pdf': Buffer.from(`${PDF}% second\n`) },
-  });
+  const h = harnessFor(engine, HARNESS);
 
   it('deletes every uploaded file and its note once, and a second rollback writes nothing', async () => {
     const db = h().app.testDb.db;
@@ -92,5 +94,55 @@ describe.each(ENGINES)('rollback of a migration with files (%s)', (engine) => {
     expect(await rollbackEngine(h()).execute(1, run2.id)).toBe('completed');
     expect((await getRun(db, 1, run2.id))!.writes).toBe(0);
     expect(writesSince(h(), again)).toEqual([]);
+  }, 300_000);
+});
+
+describe('rollback of a file a person renamed in Pipedrive since the upload', () => {
+  const h = harnessFor('sqlite', HARNESS);
+
+  it('keeps that file (value changed), and deletes its note and the other file', async () => {
+    const db = h().app.testDb.db;
+    await migrateAll(h());
+    const files = await listRecords(db, 1, h().migrationId, { entity: 'file' });
+    const renamed = files.find((f) => f.actimoKey === '100001:files/contract-1.pdf')!.pipedriveId!;
+    const other = files.find((f) => f.actimoKey === '100000:files/contract-0.pdf')!.pipedriveId!;
+    const put = await h().sb.raw(`/api/v1/files/${renamed}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=signed-contract.pdf',
+    });
+    expect(put.status).toBe(200);
+
+    const svc = rollbackService(h());
+    const dry = await svc.dryRun(1, h().migrationId);
+    expect(dry.summary.file).toEqual({ delete: 1, keep: 1 });
+    const before = requestMark(h());
+    const run = await svc.start(1, h().migrationId, { token: dry.token, startedBy: 'user:1' });
+    expect(await rollbackEngine(h()).execute(1, run.id)).toBe('completed');
+
+    expect(liveRecords(h(), 'files').map((f) => [f.id, f.name])).toEqual([[renamed, 'signed-contract.pdf']]);
+    expect(writesSince(h(), before).filter((w) => w.includes('/files/'))).toEqual([
+      `DELETE /api/v1/files/${other}`,
+    ]);
+    const notes = (await listRecords(db, 1, h().migrationId, { entity: 'note' })).filter((n) =>
+      n.actimoKey.startsWith('file:'),
+    );
+    expect(notes.map((n) => [n.actimoKey, n.pipedriveId])).toEqual([
+      ['file:100000:files/contract-0.pdf', null],
+      ['file:100001:files/contract-1.pdf', null],
+    ]);
+    expect(
+      await db('migration_records')
+        .where({ company_id: 1, migration_id: h().migrationId, entity: 'file' })
+        .orderBy('actimo_key')
+        .select('actimo_key', 'rollback_state', 'rollback_reason'),
+    ).toEqual([
+      {
+        actimo_key: '100000:files/contract-0.pdf',
+        rollback_state: 'deleted',
+        rollback_reason: 'created_by_us',
+      },
+      { actimo_key: '100001:files/contract-1.pdf', rollback_state: 'kept', rollback_reason: 'value_changed' },
+    ]);
   }, 300_000);
 });
