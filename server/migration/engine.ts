@@ -5,6 +5,7 @@
 // resolved by looking the record up before anything is sent again. The daily-budget share pauses the run
 // with `resume_at`. Read-back verification compares every field written.
 import { readFile } from 'node:fs/promises';
+import { updateMany } from '../db.ts';
 import { clearHumanFields } from '../delta/changes.repository.ts';
 import { type DeltaPolicy, diffRecord } from '../delta/diff.ts';
 import { type Mapping, type ResolvedMap, sameValue, type ValueType } from '../mapping/index.ts';
@@ -16,7 +17,6 @@ import { loadActivities, loadFiles, loadOrganizations, loadPersons, type StagedF
 import {
   type LedgerIntent,
   type LedgerResult,
-  ledgerFor,
   maxSeq,
   openWrites,
   writeIntents,
@@ -111,6 +111,18 @@ export function pipedriveTime(t: string | null | undefined): string | null {
   if (!t) return null;
   const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t.replace(' ', 'T')}Z`);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The earlier written body with an update's fields over it (custom fields merged one by one). */
+function writtenAfter(
+  before: Record<string, unknown>,
+  sent: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...before, ...sent };
+  const cf = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined);
+  if (cf(before.custom_fields) && cf(sent.custom_fields))
+    out.custom_fields = { ...cf(before.custom_fields), ...cf(sent.custom_fields) };
+  return out;
 }
 
 function valueAt(obj: Record<string, unknown> | undefined | null, key: string): unknown {
@@ -471,6 +483,21 @@ class RunExecution extends RunSession<EngineDeps> {
         return;
       }
       send = Object.fromEntries(Object.entries(body).filter(([k]) => !strip.includes(k)));
+      // What Pipedrive holds from us is the earlier write with this one over it: fields an update leaves
+      // out (add_time) are still there, and the read-back and the sample's diff keep showing them.
+      if (written) {
+        out.push({
+          record: r,
+          op,
+          body: send,
+          fields,
+          fingerprint: fp,
+          beforeImage: null,
+          seq: 0,
+          writtenBody: writtenAfter(written, send),
+        });
+        return;
+      }
     }
     out.push({ record: r, op, body: send, fields, fingerprint: fp, beforeImage: null, seq: 0 });
   }
@@ -846,12 +873,16 @@ class RunExecution extends RunSession<EngineDeps> {
   private async verify(): Promise<void> {
     const { db } = this.d;
     const since = await this.sinceForRun();
+    // The records this run wrote (ids only: the requests they carry are not needed here).
+    const ids = new Set(
+      (
+        await db('ledger')
+          .where({ company_id: this.companyId, run_id: this.runRow.id, state: 'done' })
+          .distinct('record_id')
+      ).map((l) => Number(l.record_id)),
+    );
+    if (ids.size === 0) return;
     for (const entity of PHASES) {
-      const written = (
-        await ledgerFor(db, this.companyId, this.migrationId, { runId: this.runRow.id })
-      ).filter((l) => l.state === 'done');
-      const ids = new Set(written.map((l) => l.recordId));
-      if (ids.size === 0) continue;
       const recs = (
         await listRecords(db, this.companyId, this.migrationId, {
           entity,
@@ -919,10 +950,17 @@ class RunExecution extends RunSession<EngineDeps> {
             .delete();
         for (let i = 0; i < mismatches.length; i += 50)
           await trx('migration_mismatches').insert(mismatches.slice(i, i + 50));
-        for (const u of updates)
-          await trx('migration_records')
-            .where({ company_id: this.companyId, id: u.id })
-            .update({ verified: u.verified, mismatch_count: u.count, read_back: JSON.stringify(u.readBack) });
+        await updateMany(trx, 'migration_records', {
+          where: { company_id: this.companyId },
+          key: ['id'],
+          columns: { id: 'bigint', verified: 'boolean', mismatch_count: 'integer', read_back: 'text' },
+          rows: updates.map((u) => ({
+            id: u.id,
+            verified: u.verified,
+            mismatch_count: u.count,
+            read_back: JSON.stringify(u.readBack),
+          })),
+        });
       });
     }
   }

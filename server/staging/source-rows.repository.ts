@@ -6,6 +6,7 @@ import type { Client as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database as SqliteDb } from 'sqlite3';
 import { engineOf, type Knex } from '../db.ts';
+import { copyText } from './bulk.repository.ts';
 
 export interface RowSink {
   /** Consecutive rows numbered from `firstRow`; resolves when the driver can take more (backpressure). */
@@ -55,13 +56,6 @@ async function openSqliteSink(db: Knex, companyId: number, fileId: number): Prom
       }
     },
   };
-}
-
-/** COPY's text format: backslash, tab, newline and carriage return are escaped. */
-function copyText(s: string): string {
-  return /[\\\t\n\r]/.test(s)
-    ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
-    : s;
 }
 
 async function openPgSink(db: Knex, companyId: number, fileId: number): Promise<RowSink> {

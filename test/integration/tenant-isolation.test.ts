@@ -103,6 +103,7 @@ const ROUTES: Record<string, Probe> = {
   'POST /migrations/:id/delta/webhooks': { scoped: true },
   'POST /migrations/:id/delta/sweep': { scoped: true },
   'GET /migrations/:id/delta/changes': { scoped: true },
+  'GET /migrations/:id/delta/events': { scoped: true },
   'POST /migrations/:id/delta/preview': { scoped: true, body: () => ({ policy: 'keep_pipedrive' }) },
   'POST /migrations/:id/delta/apply': { scoped: true, body: () => ({ policy: 'overwrite' }) },
   'POST /migrations/:id/rollback/dry-run': { scoped: true, body: () => ({}) },

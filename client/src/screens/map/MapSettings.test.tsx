@@ -25,7 +25,7 @@ async function openSettings(api: FakeApi) {
   return screen.findByRole('region', { name: 'Record settings' });
 }
 
-const valueOf = (region: HTMLElement, label: string) =>
+const fieldValue = (region: HTMLElement, label: string) =>
   (within(region).getByLabelText(label) as HTMLInputElement | HTMLSelectElement).value;
 
 // Several selects per test: on the loaded two-core machine one test can take more than the default 5 s.
@@ -39,7 +39,7 @@ describe('the map’s record settings', { timeout: 20_000 }, () => {
         'Time zone of created times that state none',
         'Label of e-mail addresses',
         'Label of phone numbers',
-      ].map((l) => valueOf(region, l)),
+      ].map((l) => fieldValue(region, l)),
     ).toEqual(['skip', 'drop_value', 'Europe/Copenhagen', 'work', 'mobile']);
     expect(within(region).getByRole('button', { name: 'Save settings' }).hasAttribute('disabled')).toBe(true);
   });
@@ -70,7 +70,7 @@ describe('the map’s record settings', { timeout: 20_000 }, () => {
     });
     expect(await screen.findByText('Record settings saved.')).toBeDefined();
     const after = screen.getByRole('region', { name: 'Record settings' });
-    expect(valueOf(after, 'A person without a name')).toBe('email');
+    expect(fieldValue(after, 'A person without a name')).toBe('email');
     expect(within(after).getByRole('button', { name: 'Save settings' }).hasAttribute('disabled')).toBe(true);
   });
 
@@ -97,7 +97,7 @@ describe('the map’s record settings', { timeout: 20_000 }, () => {
       'settings.timeZone: must be an IANA time zone',
     );
     expect(
-      valueOf(
+      fieldValue(
         screen.getByRole('region', { name: 'Record settings' }),
         'Time zone of created times that state none',
       ),
