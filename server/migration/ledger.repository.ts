@@ -8,6 +8,8 @@ export interface LedgerIntent {
   seq: number;
   op: LedgerOp;
   request: unknown;
+  /** `request` already as JSON (the caller made it once and reuses it). */
+  requestJson?: string;
   fingerprint: string;
   beforeImage?: Record<string, unknown> | null;
 }
@@ -63,7 +65,7 @@ export async function writeIntents(
     seq: i.seq,
     op: i.op,
     state: 'intent',
-    request: writeJson(i.request),
+    request: i.requestJson ?? writeJson(i.request),
     fingerprint: i.fingerprint,
     before_image: i.beforeImage ? writeJson(i.beforeImage) : null,
     attempts: 1,

@@ -240,6 +240,8 @@ export interface RecordOutcome {
   pipedriveId?: number | null;
   fingerprint?: string | null;
   written?: Record<string, unknown> | null;
+  /** `written` already as JSON (wins over `written`). */
+  writtenJson?: string;
   updateTime?: string | null;
   errorCode?: string | null;
   errorMessage?: string | null;
@@ -270,7 +272,8 @@ export async function updateRecords(
     const patch: Row = { id: o.recordId, state: o.state, last_run_id: o.runId };
     if (o.pipedriveId !== undefined) patch.pipedrive_id = o.pipedriveId;
     if (o.fingerprint !== undefined) patch.fingerprint = o.fingerprint;
-    if (o.written !== undefined) patch.written = o.written === null ? null : writeJson(o.written);
+    if (o.writtenJson !== undefined) patch.written = o.writtenJson;
+    else if (o.written !== undefined) patch.written = o.written === null ? null : writeJson(o.written);
     if (o.updateTime !== undefined) patch.update_time = o.updateTime;
     if (o.errorCode !== undefined) patch.error_code = o.errorCode;
     if (o.errorMessage !== undefined) patch.error_message = o.errorMessage?.slice(0, 2000) ?? null;
