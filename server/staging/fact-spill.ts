@@ -10,6 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Fact, FactKind, FactPayload } from './facts.ts';
+import type { Provenance } from './vocabulary.ts';
 
 /** About this many facts per bucket: the most consolidation holds in memory at once. */
 export const FACTS_PER_BUCKET = 5_000;
@@ -19,6 +20,45 @@ export interface FactGroup {
   kind: FactKind;
   key: string;
   facts: FactPayload[];
+}
+
+/**
+ * A fact on disk: [kind, key, recency, seq, sub, values, columns, issues, fileId, row]. seq keeps the
+ * arrival order for equal recency. A value's provenance is almost always its own row's [fileId, row,
+ * column], so only the column is written (a number); any other provenance is written whole.
+ */
+type SpilledFact = [
+  FactKind,
+  string,
+  string,
+  number,
+  FactPayload['sub'],
+  FactPayload['v'],
+  Record<string, number | Provenance>,
+  FactPayload['i'],
+  number,
+  number,
+];
+
+function encode(f: Fact, seq: number): SpilledFact {
+  const p = f.payload;
+  const [fileId, row] = p.at;
+  const columns: Record<string, number | Provenance> = {};
+  for (const field in p.s) {
+    const src = p.s[field]!;
+    columns[field] = src[0] === fileId && src[1] === row ? src[2] : src;
+  }
+  return [f.kind, f.key, f.recency, seq, p.sub, p.v, columns, p.i, fileId, row];
+}
+
+function decode(x: SpilledFact): [FactKind, string, string, number, FactPayload] {
+  const [kind, key, recency, seq, sub, v, columns, i, fileId, row] = x;
+  const s: Record<string, Provenance> = {};
+  for (const field in columns) {
+    const c = columns[field]!;
+    s[field] = typeof c === 'number' ? [fileId, row, c] : c;
+  }
+  return [kind, key, recency, seq, { sub, v, s, i, at: [fileId, row] }];
 }
 
 function bucketOf(key: string, buckets: number): number {
@@ -53,8 +93,7 @@ export class FactSpill {
   async add(facts: readonly Fact[]): Promise<void> {
     for (const f of facts) {
       const b = bucketOf(f.key, this.buckets);
-      // [kind, key, recency, seq, payload]: seq keeps the arrival order for equal recency.
-      this.buffers[b] += `${JSON.stringify([f.kind, f.key, f.recency, this.seq++, f.payload])}\n`;
+      this.buffers[b] += `${JSON.stringify(encode(f, this.seq++))}\n`;
       if (this.buffers[b]!.length >= FLUSH_CHARS) await this.flush(b);
     }
   }
@@ -90,13 +129,7 @@ export class FactSpill {
         crlfDelay: Infinity,
       });
       for await (const line of lines) {
-        const [kind, key, recency, seq, payload] = JSON.parse(line) as [
-          FactKind,
-          string,
-          string,
-          number,
-          FactPayload,
-        ];
+        const [kind, key, recency, seq, payload] = decode(JSON.parse(line) as SpilledFact);
         const id = `${kind}\u0000${key}`;
         let g = groups.get(id);
         if (!g) {
