@@ -5,10 +5,9 @@
 // one id oldest first.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Fact, FactKind, FactPayload } from './facts.ts';
 import type { Provenance } from './vocabulary.ts';
 
@@ -124,12 +123,15 @@ export class FactSpill {
         string,
         { kind: FactKind; key: string; facts: Array<[string, number, FactPayload]> }
       >();
-      const lines = createInterface({
-        input: createReadStream(path.join(this.dir, `${b}.ndjson`)),
-        crlfDelay: Infinity,
-      });
-      for await (const line of lines) {
-        const [kind, key, recency, seq, payload] = decode(JSON.parse(line) as SpilledFact);
+      // A bucket is small (about FACTS_PER_BUCKET facts), so it is read whole and cut at newlines
+      // (JSON.stringify escapes every newline inside a fact).
+      const text = await readFile(path.join(this.dir, `${b}.ndjson`), 'utf8');
+      for (
+        let start = 0, end = text.indexOf('\n');
+        end >= 0;
+        start = end + 1, end = text.indexOf('\n', start)
+      ) {
+        const [kind, key, recency, seq, payload] = decode(JSON.parse(text.slice(start, end)) as SpilledFact);
         const id = `${kind}\u0000${key}`;
         let g = groups.get(id);
         if (!g) {
