@@ -1,6 +1,7 @@
 // Builds the panel and starts, in this process, the app over a test database plus the host harness
 // on a second origin (Pipedrive frames the panel from another origin too). Tests get both URLs via
-// inject(). The app is the production createApp; only a request recorder sits in front of it.
+// inject(). The app is the production createApp; only a request recorder sits in front of it. The
+// migration worker runs in this process too, as in server/index.ts, so samples, runs and rollbacks progress.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -89,19 +90,22 @@ export default async function setup(project: TestProject) {
   const logger = createLogger('silent');
   // The local company's Pipedrive: the sandbox, with a ticking clock so rate windows pass.
   const sandbox = await startTestSandbox({ clock: { start: T0 } });
+  const services = buildServices(
+    { config, db: testDb.db, logger },
+    { localPipedrive: { apiUrl: sandbox.url, apiToken: sandbox.apiToken, target: 'sandbox' } },
+  );
   outer.use(
     createApp({
       config,
       db: testDb.db,
       logger,
-      services: buildServices(
-        { config, db: testDb.db, logger },
-        { localPipedrive: { apiUrl: sandbox.url, apiToken: sandbox.apiToken, target: 'sandbox' } },
-      ),
+      services,
       client: builtClient(outDir),
       frameAncestors: [host.url],
     }),
   );
+  // As server/index.ts does: the in-process worker executes queued samples, full runs and rollbacks.
+  services.migration.worker.start();
   const panel = await listen(outer);
   panelUrl = panel.url;
 
@@ -112,6 +116,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await close(panel.server);
+    await services.migration.worker.stop({ drain: true });
     await close(host.server);
     await sandbox.close();
     await testDb.destroy();
