@@ -7,22 +7,22 @@ import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateExportSet } from '../fixtures/generate.ts';
 import { sdkClients } from '../helpers/sandbox.ts';
-import { browserPerFile, panelFrame, screenshotOf } from './helpers/browser.ts';
+import { browserPerFile, type DroppedFile, dropFiles, openPanel, screenshotOf } from './helpers/browser.ts';
 import { harnessState } from './helpers/harness.ts';
 
 const hostUrl = inject('hostUrl');
 const panelUrl = inject('panelUrl');
 const pd = sdkClients(inject('sandboxUrl'), { apiKey: inject('sandboxToken') });
 const browser = browserPerFile();
+const open = (panelPath: string, width?: number) => openPanel(browser().page, hostUrl, panelPath, width);
 const USERS = 10;
 
 let dir: string;
 let files: string[];
-let newerUsers: { name: string; base64: string };
+let newerUsers: DroppedFile;
 let jobTitles: Map<string, string>;
 
 beforeAll(async () => {
@@ -86,26 +86,6 @@ async function finished(migrationId: number, runId: number): Promise<RunRow> {
     )
     .toBe(true);
   return run as RunRow;
-}
-
-async function open(panelPath: string): Promise<Frame> {
-  await browser().page.goto(`${hostUrl}/?path=${encodeURIComponent(panelPath)}`);
-  const frame = await panelFrame(browser().page);
-  await frame.locator('h1').first().waitFor();
-  return frame;
-}
-
-async function drop(frame: Frame, list: Array<{ name: string; base64: string }>): Promise<void> {
-  await frame.locator('.dropzone').evaluate((zone, all) => {
-    const data = new DataTransfer();
-    for (const f of all) {
-      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-      data.items.add(new File([bytes], f.name));
-    }
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-    }
-  }, list);
 }
 
 /** Our persons in the sandbox by Actimo id, from the audit log's creations. */
@@ -198,7 +178,7 @@ describe('a newer export after go-live', () => {
 
   it('uploads the newer export, shows its changes field by field, applies them and follows the run', async () => {
     const frame = await open(`/migrations/${migrationId}/delta`);
-    await drop(frame, [newerUsers]);
+    await dropFiles(frame, [newerUsers]);
     const changes = frame.getByRole('region', { name: 'Changes', exact: true });
     await changes.waitFor({ timeout: 60_000 });
     const table = changes.getByRole('table', { name: 'People that change', exact: true });

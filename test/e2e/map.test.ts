@@ -6,25 +6,20 @@ import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateExportSet } from '../fixtures/generate.ts';
 import { sdkClients } from '../helpers/sandbox.ts';
-import { browserPerFile, panelFrame, screenshotOf } from './helpers/browser.ts';
+import { browserPerFile, type DroppedFile, dropFiles, openPanel, screenshotOf } from './helpers/browser.ts';
 import { harnessState } from './helpers/harness.ts';
 
 const hostUrl = inject('hostUrl');
 const panelUrl = inject('panelUrl');
 const pd = sdkClients(inject('sandboxUrl'), { apiKey: inject('sandboxToken') });
 const browser = browserPerFile();
-
-interface Upload {
-  name: string;
-  base64: string;
-}
+const open = (panelPath: string, width?: number) => openPanel(browser().page, hostUrl, panelPath, width);
 
 let dir: string;
-let uploads: Upload[];
+let uploads: DroppedFile[];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'actimo-e2e-map-'));
@@ -35,27 +30,6 @@ beforeAll(async () => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function open(panelPath: string, width?: number): Promise<Frame> {
-  const query = `path=${encodeURIComponent(panelPath)}${width ? `&width=${width}` : ''}`;
-  await browser().page.goto(`${hostUrl}/?${query}`);
-  const frame = await panelFrame(browser().page);
-  await frame.locator('h1').first().waitFor();
-  return frame;
-}
-
-async function drop(frame: Frame, files: Upload[]): Promise<void> {
-  await frame.locator('.dropzone').evaluate((zone, list) => {
-    const data = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-      data.items.add(new File([bytes], f.name));
-    }
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-    }
-  }, files);
-}
 
 async function api<T>(apiPath: string, init?: RequestInit): Promise<T> {
   const res = await fetch(`${panelUrl}${apiPath}`, init);
@@ -88,7 +62,7 @@ describe('the field map', () => {
 
   it('shows every column of the uploaded exports with where it lands and why', async () => {
     const frame = await open(`/migrations/${migrationId}/upload`);
-    await drop(frame, uploads);
+    await dropFiles(frame, uploads);
     const batch = frame.getByRole('region', { name: `Upload of ${uploads.length} files` });
     await batch.getByRole('status').filter({ hasText: /^Done/ }).waitFor();
     await frame.getByRole('link', { name: 'Continue to the field map' }).click();

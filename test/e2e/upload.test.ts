@@ -10,21 +10,24 @@ import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateExportSet } from '../fixtures/generate.ts';
 import { buildZip } from '../helpers/zip.ts';
-import { browserPerFile, panelFrame, screenshot, screenshotOf } from './helpers/browser.ts';
+import {
+  browserPerFile,
+  type DroppedFile,
+  dropFiles,
+  openPanel,
+  screenshot,
+  screenshotOf,
+} from './helpers/browser.ts';
 import { harnessState } from './helpers/harness.ts';
 
 const hostUrl = inject('hostUrl');
 const panelUrl = inject('panelUrl');
 const browser = browserPerFile();
-
-interface Upload {
-  name: string;
-  base64: string;
-}
+const open = (panelPath: string, width?: number) => openPanel(browser().page, hostUrl, panelPath, width);
 
 let dir: string;
-let users: Upload;
-let zip: Upload;
+let users: DroppedFile;
+let zip: DroppedFile;
 
 // A pulse survey export whose headers no known export has: the server cannot tell its kind.
 const PULSE =
@@ -46,28 +49,6 @@ beforeAll(async () => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function open(panelPath: string, width?: number): Promise<Frame> {
-  const query = `path=${encodeURIComponent(panelPath)}${width ? `&width=${width}` : ''}`;
-  await browser().page.goto(`${hostUrl}/?${query}`);
-  const frame = await panelFrame(browser().page);
-  await frame.locator('h1').first().waitFor();
-  return frame;
-}
-
-/** Drops files on the dropzone the way a browser does: dragenter, dragover, drop with a DataTransfer. */
-async function drop(frame: Frame, files: Upload[]): Promise<void> {
-  await frame.locator('.dropzone').evaluate((zone, list) => {
-    const data = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-      data.items.add(new File([bytes], f.name));
-    }
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-    }
-  }, files);
-}
 
 async function api<T>(apiPath: string): Promise<T> {
   const res = await fetch(`${panelUrl}${apiPath}`);
@@ -101,7 +82,7 @@ describe('creating a migration and uploading the exports', () => {
 
   it('stages a dropped Danish users file and a zip of the other exports, and says what each became', async () => {
     const frame = await open(`/migrations/${migrationId}/upload`);
-    await drop(frame, [users, zip]);
+    await dropFiles(frame, [users, zip]);
     const batch = frame.getByRole('region', { name: 'Upload of 2 files' });
     await batch.getByRole('status').filter({ hasText: /^Done/ }).waitFor({ timeout: 30_000 });
     expect(await batch.getByRole('status').textContent()).toBe('Done: 10 read.');
