@@ -221,3 +221,57 @@ export async function eventCounts(db: Knex, companyId: number): Promise<Record<s
     .count({ n: '*' });
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+/** An event as the panel's webhook health lists it: what arrived, when, and what became of it. */
+export interface EventSummary {
+  id: number;
+  action: string;
+  entity: string;
+  entityId: string;
+  occurredAt: string;
+  receivedAt: string;
+  deliveries: number;
+  status: string;
+  tries: number;
+  error: string | null;
+}
+
+/** The company's latest events received, newest first; `failed` for the failed ones only. */
+export async function recentEvents(
+  db: Knex,
+  companyId: number,
+  q: { limit: number; failed?: boolean },
+): Promise<EventSummary[]> {
+  const b = db('webhook_events').where({ company_id: companyId });
+  if (q.failed) b.andWhere('status', 'failed');
+  const rows: Array<Record<string, unknown>> = await b
+    .orderBy([
+      { column: 'received_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(q.limit)
+    .select(
+      'id',
+      'action',
+      'entity',
+      'entity_id',
+      'occurred_at',
+      'received_at',
+      'deliveries',
+      'status',
+      'tries',
+      'error',
+    );
+  return rows.map((r) => ({
+    id: readId(r.id),
+    action: String(r.action),
+    entity: String(r.entity),
+    entityId: String(r.entity_id),
+    occurredAt: readTimestamp(r.occurred_at)!,
+    receivedAt: readTimestamp(r.received_at)!,
+    deliveries: Number(r.deliveries),
+    status: String(r.status),
+    tries: Number(r.tries),
+    error: r.error == null ? null : String(r.error),
+  }));
+}

@@ -99,3 +99,30 @@ export function applyDelta(api: ApiClient, migrationId: number, policy: DeltaPol
     timeoutMs: 300_000,
   });
 }
+
+export const webhookEventSchema = z.object({
+  id: z.number(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  occurredAt: z.string(),
+  receivedAt: z.string(),
+  deliveries: z.number(),
+  status: z.string(),
+  tries: z.number(),
+  error: z.string().nullable(),
+});
+export type WebhookEvent = z.infer<typeof webhookEventSchema>;
+
+/** The company's latest webhook events received (or only the failed ones), newest first. */
+export function fetchWebhookEvents(
+  api: ApiClient,
+  migrationId: number,
+  failed: boolean,
+  signal?: AbortSignal,
+): Promise<{ events: WebhookEvent[] }> {
+  return api.get(`${base(migrationId)}/events`, z.object({ events: z.array(webhookEventSchema) }), {
+    query: { limit: 20, status: failed ? 'failed' : undefined },
+    ...opts(signal),
+  });
+}

@@ -71,3 +71,63 @@ export function startRollback(api: ApiClient, migrationId: number, token: string
 export function fetchRollbackStatus(api: ApiClient, migrationId: number, signal?: AbortSignal) {
   return api.get(base(migrationId), rollbackStatusSchema, signal ? { signal } : {});
 }
+
+export const auditEntrySchema = z.object({
+  id: z.number(),
+  /** When the operation was written, in ms since the epoch. */
+  at: z.number(),
+  runId: z.number(),
+  runKind: z.string(),
+  startedBy: z.string().nullable(),
+  recordId: z.number().nullable(),
+  entity: z.string(),
+  actimoKey: z.string().nullable(),
+  label: z.string().nullable(),
+  op: z.string(),
+  pipedriveId: z.number().nullable(),
+  result: z.string(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditPageSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  nextAfterId: z.number().nullable(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
+/** What to look a record up by: its Actimo id (or record id), or its Pipedrive id. */
+export type AuditSearch = { record: string } | { pipedriveId: number };
+
+/** The history of one record (every operation of every run on it), oldest first, a page at a time. */
+export function fetchAudit(
+  api: ApiClient,
+  migrationId: number,
+  search: AuditSearch,
+  afterId?: number,
+  signal?: AbortSignal,
+): Promise<AuditPage> {
+  return api.get(`/api/migrations/${migrationId}/audit`, auditPageSchema, {
+    query: { ...search, afterId, limit: 100 },
+    ...(signal ? { signal } : {}),
+  });
+}
+
+export const conflictsSchema = z.object({
+  runId: z.number().nullable(),
+  items: z.array(planLineSchema.extend({ id: z.number() })),
+});
+
+/** What a rollback run kept (changed since), restored in part, forced or failed on; the first 500. */
+export function fetchRollbackConflicts(
+  api: ApiClient,
+  migrationId: number,
+  runId: number,
+  signal?: AbortSignal,
+) {
+  return api.get(`${base(migrationId)}/conflicts`, conflictsSchema, {
+    query: { runId, limit: 500 },
+    ...(signal ? { signal } : {}),
+  });
+}

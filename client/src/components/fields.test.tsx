@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { CheckboxField, SearchField, SelectField, TextField } from './fields.tsx';
+import { CheckboxField, RadioGroup, SearchField, SelectField, TextField } from './fields.tsx';
 
 function description(el: HTMLElement): string {
   return (el.getAttribute('aria-describedby') ?? '')
@@ -67,5 +67,28 @@ describe('form fields', () => {
     await userEvent.click(screen.getByText('Skip persons without email'));
     expect((box as HTMLInputElement).checked).toBe(true);
     expect(description(box)).toBe('They stay in the report.');
+  });
+
+  it('groups radio choices under their question, each with its hint, and reports the one picked', async () => {
+    const onChange = vi.fn();
+    render(
+      <RadioGroup
+        legend="Records changed since"
+        name="force"
+        value="keep"
+        options={[
+          { value: 'keep', label: 'Keep them', hint: 'Recommended.' },
+          { value: 'force', label: 'Delete them anyway' },
+        ]}
+        onChange={onChange}
+      />,
+    );
+    const group = screen.getByRole('group', { name: 'Records changed since' });
+    expect(group.tagName).toBe('FIELDSET');
+    const keep = screen.getByRole('radio', { name: 'Keep them' }) as HTMLInputElement;
+    expect(keep.checked).toBe(true);
+    expect(description(keep)).toBe('Recommended.');
+    await userEvent.click(screen.getByLabelText('Delete them anyway'));
+    expect(onChange).toHaveBeenCalledWith('force');
   });
 });

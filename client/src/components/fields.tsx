@@ -155,3 +155,53 @@ export function CheckboxField({ label, hint, error, className, ...input }: Check
     </div>
   );
 }
+
+export interface RadioOption<V extends string> {
+  value: V;
+  label: string;
+  hint?: ReactNode;
+}
+
+/** One choice out of a few, all in view: a fieldset whose legend names the question. */
+export function RadioGroup<V extends string>({
+  legend,
+  name,
+  value,
+  options,
+  disabled,
+  onChange,
+}: {
+  legend: string;
+  name: string;
+  value: V;
+  options: readonly RadioOption<V>[];
+  disabled?: boolean;
+  onChange: (value: V) => void;
+}) {
+  const id = useId();
+  return (
+    <fieldset className="field radio-group" disabled={disabled}>
+      <legend className="field__label">{legend}</legend>
+      {options.map((o) => (
+        <div key={o.value} className="field--checkbox">
+          <input
+            id={`${id}-${o.value}`}
+            type="radio"
+            className="checkbox"
+            name={name}
+            value={o.value}
+            checked={value === o.value}
+            aria-describedby={o.hint ? `${id}-${o.value}-hint` : undefined}
+            onChange={() => onChange(o.value)}
+          />
+          <label htmlFor={`${id}-${o.value}`}>{o.label}</label>
+          {o.hint && (
+            <div id={`${id}-${o.value}-hint`} className="field__hint">
+              {o.hint}
+            </div>
+          )}
+        </div>
+      ))}
+    </fieldset>
+  );
+}

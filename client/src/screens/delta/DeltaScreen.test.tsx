@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { DeltaPreview, WebhookHealth } from '../../api/delta.ts';
+import type { DeltaPreview, WebhookEvent, WebhookHealth } from '../../api/delta.ts';
 import type { Run } from '../../api/engine.ts';
 import { run } from '../../testing/engine-fixtures.ts';
 import { apiError, FakeApi, type Reply } from '../../testing/fake-api.ts';
@@ -32,7 +32,7 @@ function health(over: Partial<WebhookHealth> = {}): WebhookHealth {
       },
     ],
     lastEventAt: '2026-11-25T10:05:00.000Z',
-    events: { processed: 14, ignored: 3 },
+    events: { applied: 14, ignored: 3, failed: 1 },
     changes: { 'edit:webhook': 4, 'edit:sweep': 1, 'delete:webhook': 2 },
     sweep: { sweptUntil: '2026-11-25 10:00:00', sweptAt: '2026-11-25T10:01:00.000Z' },
     ...over,
@@ -66,6 +66,34 @@ function preview(over: Partial<DeltaPreview> = {}): DeltaPreview {
   };
 }
 
+function event(over: Partial<WebhookEvent> = {}): WebhookEvent {
+  return {
+    id: 1,
+    action: 'change',
+    entity: 'person',
+    entityId: '501',
+    occurredAt: '2026-11-25T10:04:59.000Z',
+    receivedAt: '2026-11-25T10:05:00.000Z',
+    deliveries: 1,
+    status: 'applied',
+    tries: 1,
+    error: null,
+    ...over,
+  };
+}
+
+const EVENTS: WebhookEvent[] = [
+  event({
+    id: 3,
+    action: 'delete',
+    entityId: '503',
+    status: 'failed',
+    tries: 5,
+    error: 'Pipedrive said 500.',
+  }),
+  event(),
+];
+
 function server(h: Reply | (() => Reply | Promise<Reply>) = { body: health() }, runs: Run[] = []) {
   return new FakeApi()
     .on('GET', '/api/migrations/7', { body: migrationDetail() })
@@ -73,9 +101,19 @@ function server(h: Reply | (() => Reply | Promise<Reply>) = { body: health() }, 
     .on('GET', '/api/migrations/7/run', { body: { run: runs[0] ?? null, counts: {} } })
     .on('GET', '/api/migrations/7/runs', { body: { runs } })
     .on('GET', '/api/migrations/7/run/events', { status: 204 })
+    .on('GET', `${DELTA}/events`, (req) => ({
+      body: { events: EVENTS.filter((e) => req.query.get('status') !== 'failed' || e.status === 'failed') },
+    }))
     .on('POST', `${DELTA}/preview`, (req) => ({
       body: preview({ policy: (req.body as { policy: DeltaPreview['policy'] }).policy }),
     }));
+}
+
+function rows(table: HTMLElement) {
+  return within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map((r) => [...r.children].map((c) => c.textContent));
 }
 
 async function open(api: FakeApi) {
@@ -122,7 +160,8 @@ describe('delta', () => {
     await open(server());
     const facts = await screen.findByLabelText('Webhook health');
     const text = facts.textContent ?? '';
-    expect(text).toContain('Events received17');
+    expect(text).toContain('Events received18');
+    expect(text).toContain('Failed events1');
     expect(text).toContain('Changes made in Pipedrive5 edits, 2 deletions');
     expect(text).toMatch(/Delta windowopen until 2[78] Nov 2026/);
     expect(screen.getByText('2 webhooks')).toBeDefined();
@@ -142,15 +181,18 @@ describe('delta', () => {
     expect(await screen.findByText('Webhooks checked.')).toBeDefined();
     await userEvent.click(screen.getByRole('button', { name: 'Sweep for changes now' }));
     expect(await screen.findByText('Sweep done.')).toBeDefined();
-    expect(api.requests().filter((r) => r !== 'GET /api/migrations/7')).toEqual([
-      `GET ${DELTA}/webhooks`,
-      'GET /api/migrations/7/run',
-      'GET /api/migrations/7/runs',
-      `POST ${DELTA}/webhooks`,
-      `GET ${DELTA}/webhooks`,
-      `POST ${DELTA}/sweep`,
-      `GET ${DELTA}/webhooks`,
-    ]);
+    await waitFor(() =>
+      expect(api.requests().filter((r) => r.startsWith('POST') || r.includes('/delta/'))).toEqual([
+        `GET ${DELTA}/webhooks`,
+        `GET ${DELTA}/events?limit=20`,
+        `POST ${DELTA}/webhooks`,
+        `GET ${DELTA}/webhooks`,
+        `GET ${DELTA}/events?limit=20`,
+        `POST ${DELTA}/sweep`,
+        `GET ${DELTA}/webhooks`,
+        `GET ${DELTA}/events?limit=20`,
+      ]),
+    );
   });
 
   it('shows the changes of the latest upload, field by field, with what is held back', async () => {
@@ -158,15 +200,13 @@ describe('delta', () => {
     await userEvent.click(await screen.findByRole('button', { name: 'Show the changes' }));
     const changes = await screen.findByRole('region', { name: 'Changes' });
     expect(within(changes).getByText('Compared: brugere-december.csv.')).toBeDefined();
-    expect(
-      within(within(changes).getByRole('list', { name: 'People that change' }))
-        .getAllByRole('listitem')
-        .map((li) => li.textContent),
-    ).toEqual([
-      'New: Ida Holm u-2001',
-      'u-1001: jobTitle Sælger → Salgschef (held back: phone)',
-      'Gone from the export: u-1003',
+    expect(rows(within(changes).getByRole('table', { name: 'People that change' }))).toEqual([
+      ['New', 'Ida Holm (u-2001)', '—', '—', '—', 'Created'],
+      ['Updated', 'u-1001', 'jobTitle', 'Sælger', 'Salgschef', 'Updated'],
+      ['Updated', 'u-1001', 'phone', '+4520304050', '+4520304051', 'Held back: changed in Pipedrive since'],
+      ['Removed', 'u-1003', '—', '—', '—', 'Gone from the export: flagged, never deleted'],
     ]);
+    expect(within(changes).queryByRole('table', { name: 'Organizations that change' })).toBeNull();
   });
 
   it('previews again with the other policy when it changes', async () => {
@@ -200,8 +240,9 @@ describe('delta', () => {
     const dialog = await screen.findByRole('alertdialog', { name: 'Apply the changes to Pipedrive?' });
     expect(within(dialog).getByText('1 records are created and 1 updated in your Pipedrive.')).toBeDefined();
     await userEvent.click(within(dialog).getByRole('button', { name: 'Apply the changes' }));
-    expect(await screen.findByText(/Last delta run 8/)).toBeDefined();
-    expect(screen.getByText('Waiting to start')).toBeDefined();
+    const deltaRun = await screen.findByRole('region', { name: 'The delta run' });
+    expect(within(deltaRun).getByText('Waiting to start')).toBeDefined();
+    expect(within(deltaRun).getByRole('progressbar', { name: 'Changes written' })).toBeDefined();
     expect(api.calls.find((c) => c.path === `${DELTA}/apply`)?.body).toEqual({ policy: 'keep_pipedrive' });
   });
 
@@ -229,5 +270,89 @@ describe('delta', () => {
     expect(await screen.findByRole('progressbar', { name: 'Uploading' })).toBeDefined();
     upload?.respond({ body: { migrationId: 7, files: [], summary: { counts: {}, issues: [] } } });
     expect(await screen.findByRole('region', { name: 'Changes' })).toBeDefined();
+  });
+
+  it('lists the latest webhook events with their failures, and only the failed ones on request', async () => {
+    const api = server();
+    await open(api);
+    const table = await screen.findByRole('table', { name: 'Latest events' });
+    expect(rows(table).map((r) => r.slice(1))).toEqual([
+      ['delete.person 503', 'Failed', '5', 'Pipedrive said 500.'],
+      ['change.person 501', 'Applied', '1', '—'],
+    ]);
+    await userEvent.click(screen.getByLabelText('Only the failed events'));
+    await waitFor(() =>
+      expect(rows(screen.getByRole('table', { name: 'Latest events' })).map((r) => r[1])).toEqual([
+        'delete.person 503',
+      ]),
+    );
+    expect(api.requests()).toContain(`GET ${DELTA}/events?limit=20&status=failed`);
+  });
+
+  it('says when no event has arrived yet', async () => {
+    await open(server().on('GET', `${DELTA}/events`, { body: { events: [] } }));
+    expect(await screen.findByText('No event received yet.')).toBeDefined();
+    expect(screen.queryByRole('table', { name: 'Latest events' })).toBeNull();
+  });
+
+  it('shows a loading state while the events load, then the events', async () => {
+    const answer = deferred<Reply>();
+    await open(server().on('GET', `${DELTA}/events`, () => answer.promise));
+    expect(await screen.findByText('Loading the events…')).toBeDefined();
+    answer.resolve({ body: { events: EVENTS } });
+    expect(await screen.findByRole('table', { name: 'Latest events' })).toBeDefined();
+  });
+
+  it('says the events could not be loaded and tries again', async () => {
+    let fail = true;
+    await open(
+      server().on('GET', `${DELTA}/events`, () =>
+        fail ? apiError(500, 'internal', 'The database is not reachable.') : { body: { events: EVENTS } },
+      ),
+    );
+    const error = await screen.findByRole('alert', { name: 'The events could not be loaded' });
+    fail = false;
+    await userEvent.click(within(error).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('table', { name: 'Latest events' })).toBeDefined();
+  });
+
+  it('shows a running delta run with its progress and stops it after a confirmation in red', async () => {
+    const runs: Run[] = [run({ id: 8, kind: 'delta', status: 'running', writes: 30 })];
+    const api = server({ body: health() }, runs)
+      .on('GET', '/api/migrations/7/runs', () => ({ body: { runs } }))
+      .on('POST', '/api/migrations/7/run/cancel', () => {
+        runs[0] = run({ id: 8, kind: 'delta', status: 'cancelled', writes: 31 });
+        return { body: runs[0] };
+      });
+    await open(api);
+    const deltaRun = await screen.findByRole('region', { name: 'The delta run' });
+    expect(
+      within(deltaRun).getByRole('progressbar', { name: 'Changes written' }).getAttribute('aria-valuetext'),
+    ).toBe('30');
+    expect(screen.getByRole('button', { name: 'Show the changes' }).hasAttribute('disabled')).toBe(true);
+    await userEvent.click(within(deltaRun).getByRole('button', { name: 'Cancel' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Stop applying the changes?' });
+    const yes = within(dialog).getByRole('button', { name: 'Stop applying' });
+    expect(yes.className).toContain('button--negative');
+    await userEvent.click(yes);
+    expect(await screen.findByText(/Last delta run 8/)).toBeDefined();
+    expect(screen.getByText('Cancelled')).toBeDefined();
+    expect(screen.queryByRole('region', { name: 'The delta run' })).toBeNull();
+  });
+
+  it('says why the last delta run stopped', async () => {
+    await open(
+      server({ body: health() }, [
+        run({
+          id: 8,
+          kind: 'delta',
+          status: 'failed',
+          writes: 3,
+          errorMessage: 'Pipedrive refused the token.',
+        }),
+      ]),
+    );
+    const last = await screen.findByText(/Last delta run 8/);
+    expect(last.textContent).toBe('Last delta run 8: Failed 3 writes. Pipedrive refused the token.');
   });
 });

@@ -10,6 +10,7 @@ import {
   type DeltaPolicy,
   type DeltaPreview,
   type EntityDelta,
+  fetchWebhookEvents,
   fetchWebhookHealth,
   previewDelta,
   sweepNow,
@@ -18,16 +19,17 @@ import {
 import { uploadExports } from '../../api/migrations.ts';
 import type { UploadProgress } from '../../api/upload.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
-import { Badge } from '../../components/Badge.tsx';
+import { Badge, type BadgeTone } from '../../components/Badge.tsx';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
 import { FileDropzone } from '../../components/FileDropzone.tsx';
-import { SelectField } from '../../components/fields.tsx';
+import { CheckboxField, SelectField } from '../../components/fields.tsx';
 import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
 import { usePanelHost } from '../../sdk/PanelHostProvider.tsx';
 import { useMigration } from '../migration-context.ts';
+import { type CancelWords, RunControls, RunWritesBar } from '../run/RunControls.tsx';
 import { STATUS_WORDS } from '../run/RunScreen.tsx';
 import { isActive, useRunState } from '../run/useRunState.ts';
 import { StepSection } from '../StepSection.tsx';
@@ -85,6 +87,8 @@ function Health({
   const host = usePanelHost();
   const [busy, setBusy] = useState<'check' | 'sweep' | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // Bumped after a check or a sweep: the events are loaded again with the health.
+  const [version, setVersion] = useState(0);
   const act = async (what: 'check' | 'sweep') => {
     setBusy(what);
     setError(null);
@@ -92,6 +96,7 @@ function Health({
       await (what === 'check' ? checkWebhooks(api, migrationId) : sweepNow(api, migrationId));
       await host.notify(what === 'check' ? 'Webhooks checked.' : 'Sweep done.');
       await onChanged();
+      setVersion((v) => v + 1);
     } catch (err) {
       setError(err);
     } finally {
@@ -128,6 +133,8 @@ function Health({
         <dd>{when(health.lastEventAt)}</dd>
         <dt>Events received</dt>
         <dd>{formatCount(events)}</dd>
+        <dt>Failed events</dt>
+        <dd>{formatCount(health.events.failed ?? 0)}</dd>
         <dt>Changes made in Pipedrive</dt>
         <dd>
           {formatCount(edits)} edits, {formatCount(deletions)} deletions
@@ -144,6 +151,7 @@ function Health({
           ))}
         </ul>
       )}
+      <RecentEvents migrationId={migrationId} version={version} />
       {error !== null && <ErrorState title="That did not work" error={error} />}
       <div className="actions">
         <Button busy={busy === 'check'} disabled={busy !== null} onClick={() => act('check')}>
@@ -157,12 +165,83 @@ function Health({
   );
 }
 
+const EVENT_STATUS: Record<string, { text: string; tone: BadgeTone }> = {
+  pending: { text: 'Waiting', tone: 'info' },
+  processing: { text: 'Being applied', tone: 'info' },
+  applied: { text: 'Applied', tone: 'success' },
+  ignored: { text: 'Ignored', tone: 'neutral' },
+  failed: { text: 'Failed', tone: 'danger' },
+};
+
+/** The latest events Pipedrive sent us (or only the failed ones), newest first. */
+function RecentEvents({ migrationId, version }: { migrationId: number; version: number }) {
+  const [failedOnly, setFailedOnly] = useState(false);
+  const events = useApiQuery(`delta-events:${migrationId}:${failedOnly}:${version}`, (api, signal) =>
+    fetchWebhookEvents(api, migrationId, failedOnly, signal),
+  );
+  return (
+    <>
+      <h3 className="card__subtitle">Latest events</h3>
+      <CheckboxField
+        label="Only the failed events"
+        checked={failedOnly}
+        onChange={(e) => setFailedOnly(e.currentTarget.checked)}
+      />
+      {events.status === 'loading' && <LoadingState label="Loading the events…" />}
+      {events.status === 'error' && (
+        <ErrorState title="The events could not be loaded" error={events.error} onRetry={events.reload} />
+      )}
+      {events.status === 'success' &&
+        (events.data.events.length === 0 ? (
+          <p>{failedOnly ? 'No event failed.' : 'No event received yet.'}</p>
+        ) : (
+          <table className="data-table" aria-label="Latest events">
+            <thead>
+              <tr>
+                <th scope="col">Received</th>
+                <th scope="col">Event</th>
+                <th scope="col">Status</th>
+                <th scope="col">Tries</th>
+                <th scope="col">Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.data.events.map((e) => {
+                const status = EVENT_STATUS[e.status] ?? { text: e.status, tone: 'neutral' as const };
+                return (
+                  <tr key={e.id}>
+                    <td>{formatDateTime(e.receivedAt)}</td>
+                    <th scope="row">
+                      <code>{`${e.action}.${e.entity}`}</code> {e.entityId}
+                    </th>
+                    <td>
+                      <Badge tone={status.tone}>{status.text}</Badge>
+                    </td>
+                    <td>{formatCount(e.tries)}</td>
+                    <td>{e.error ?? '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ))}
+    </>
+  );
+}
+
 type Stage =
   | { kind: 'idle' }
   | { kind: 'uploading'; progress: UploadProgress | null }
   | { kind: 'previewing' }
   | { kind: 'preview'; preview: DeltaPreview }
   | { kind: 'error'; title: string; error: unknown };
+
+const CANCEL_DELTA: CancelWords = {
+  title: 'Stop applying the changes?',
+  description: 'It stops after its current batch; what it wrote so far stays in Pipedrive.',
+  okText: 'Stop applying',
+  cancelText: 'Keep going',
+};
 
 function NewerExport({ migrationId, onUploaded }: { migrationId: number; onUploaded: () => Promise<void> }) {
   const api = useApi();
@@ -222,11 +301,28 @@ function NewerExport({ migrationId, onUploaded }: { migrationId: number; onUploa
       <h2 id="delta-export" className="card__title">
         A newer Actimo export
       </h2>
-      {run !== null && (
+      {run !== null && running && (
+        <section aria-label="The delta run">
+          <p>
+            Delta run {run.id}:{' '}
+            <Badge tone={STATUS_WORDS[run.status].tone}>{STATUS_WORDS[run.status].text}</Badge>
+          </p>
+          <RunWritesBar label="Changes written" run={run} />
+          <RunControls
+            migrationId={migrationId}
+            run={run}
+            cancel={CANCEL_DELTA}
+            onChanged={live.refresh}
+            reconnecting={live.reconnecting}
+          />
+        </section>
+      )}
+      {run !== null && !running && (
         <p>
           Last delta run {run.id}:{' '}
           <Badge tone={STATUS_WORDS[run.status].tone}>{STATUS_WORDS[run.status].text}</Badge>{' '}
           {formatCount(run.writes)} writes.
+          {run.status === 'failed' && ` ${run.errorMessage ?? 'An error stopped it.'}`}
         </p>
       )}
       <FileDropzone
@@ -311,30 +407,100 @@ function PreviewView({
   );
 }
 
+interface ChangeRow {
+  key: string;
+  change: string;
+  record: string;
+  field: string;
+  before: string;
+  after: string;
+  note: string;
+}
+
+function changeRows(delta: EntityDelta): ChangeRow[] {
+  const rows: ChangeRow[] = [];
+  for (const r of delta.created)
+    rows.push({
+      key: `c:${r.actimoId}`,
+      change: 'New',
+      record: r.label ? `${r.label} (${r.actimoId})` : r.actimoId,
+      field: '—',
+      before: '—',
+      after: '—',
+      note: 'Created',
+    });
+  for (const r of delta.updated) {
+    const fields = [
+      ...r.fields.map((f) => ({ f, held: false })),
+      ...r.heldBack.map((f) => ({ f, held: true })),
+    ];
+    for (const { f, held } of fields)
+      rows.push({
+        key: `u:${r.actimoId}:${f.key}:${held}`,
+        change: 'Updated',
+        record: r.actimoId,
+        field: f.target ?? f.key,
+        before: valueText(f.from),
+        after: valueText(f.to),
+        note: held ? 'Held back: changed in Pipedrive since' : 'Updated',
+      });
+  }
+  for (const r of delta.gone)
+    rows.push({
+      key: `g:${r.actimoId}`,
+      change: 'Removed',
+      record: r.actimoId,
+      field: '—',
+      before: '—',
+      after: '—',
+      note: 'Gone from the export: flagged, never deleted',
+    });
+  for (const r of delta.deletedInPipedrive)
+    rows.push({
+      key: `d:${r.actimoId}`,
+      change: 'Deleted in Pipedrive',
+      record: r.actimoId,
+      field: '—',
+      before: '—',
+      after: '—',
+      note: 'Someone deleted it in Pipedrive: not written again',
+    });
+  return rows;
+}
+
+const SHOWN = 200;
+
 function EntityChanges({ title, delta }: { title: string; delta: EntityDelta }) {
-  if (delta.created.length + delta.updated.length + delta.gone.length === 0) return null;
+  const rows = changeRows(delta);
+  if (rows.length === 0) return null;
   return (
     <>
       <h3 className="card__subtitle">{title}</h3>
-      <ul className="plan-reasons" aria-label={`${title} that change`}>
-        {delta.created.map((r) => (
-          <li key={`c:${r.actimoId}`}>
-            New: {r.label ?? r.actimoId} <code>{r.actimoId}</code>
-          </li>
-        ))}
-        {delta.updated.map((r) => (
-          <li key={`u:${r.actimoId}`}>
-            <code>{r.actimoId}</code>:{' '}
-            {r.fields.map((f) => `${f.target ?? f.key} ${valueText(f.from)} → ${valueText(f.to)}`).join('; ')}
-            {r.heldBack.length > 0 && ` (held back: ${r.heldBack.map((f) => f.target ?? f.key).join(', ')})`}
-          </li>
-        ))}
-        {delta.gone.map((r) => (
-          <li key={`g:${r.actimoId}`}>
-            Gone from the export: <code>{r.actimoId}</code>
-          </li>
-        ))}
-      </ul>
+      <table className="data-table" aria-label={`${title} that change`}>
+        <thead>
+          <tr>
+            <th scope="col">Change</th>
+            <th scope="col">Record</th>
+            <th scope="col">Field</th>
+            <th scope="col">Before</th>
+            <th scope="col">After</th>
+            <th scope="col">What happens</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.slice(0, SHOWN).map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.change}</th>
+              <td>{r.record}</td>
+              <td>{r.field}</td>
+              <td>{r.before}</td>
+              <td>{r.after}</td>
+              <td>{r.note}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length > SHOWN && <p>and {formatCount(rows.length - SHOWN)} more changes.</p>}
     </>
   );
 }

@@ -3,10 +3,11 @@
 // confirmation, with its progress and pause / resume / cancel like any run, and what it did per kind.
 import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../../api/ApiProvider.tsx';
-import { controlRun, type Run, type RunAction } from '../../api/engine.ts';
+import type { Run } from '../../api/engine.ts';
 import { isApiError } from '../../api/errors.ts';
 import {
   type DryRun,
+  fetchRollbackConflicts,
   fetchRollbackStatus,
   type PlanLine,
   type RollbackOptions,
@@ -17,16 +18,17 @@ import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
-import { CheckboxField } from '../../components/fields.tsx';
+import { CheckboxField, RadioGroup } from '../../components/fields.tsx';
 import { formatCount } from '../../components/format.ts';
-import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { ErrorState, LoadingState } from '../../components/states.tsx';
 import { usePanelHost } from '../../sdk/PanelHostProvider.tsx';
 import { useMigration } from '../migration-context.ts';
+import { type CancelWords, RunControls, RunWritesBar } from '../run/RunControls.tsx';
 import { STATUS_WORDS } from '../run/RunScreen.tsx';
 import { isActive, useRunState } from '../run/useRunState.ts';
 import { StepSection } from '../StepSection.tsx';
 import { valueText } from '../sample/SampleScreen.tsx';
+import { AuditLog } from './AuditLog.tsx';
 
 // A custom field is removed (`remove_field`) or kept (`keep_field`): shown as deleted or kept like a record.
 const ACTIONS = [
@@ -104,6 +106,7 @@ export function RollbackScreen() {
               migrationId={id}
               run={run}
               summary={status.data?.summary ?? {}}
+              reconnecting={live.reconnecting}
               onChanged={refresh}
             />
           )}
@@ -116,6 +119,7 @@ export function RollbackScreen() {
           )}
         </>
       )}
+      <AuditLog migrationId={id} />
     </StepSection>
   );
 }
@@ -155,59 +159,39 @@ function SummaryTable({
   );
 }
 
+const CANCEL_ROLLBACK: CancelWords = {
+  title: 'Stop the rollback?',
+  description: 'It stops after its current batch; what it undid so far stays undone.',
+  okText: 'Stop the rollback',
+  cancelText: 'Keep going',
+};
+
 function RollbackRun({
   migrationId,
   run,
   summary,
+  reconnecting,
   onChanged,
 }: {
   migrationId: number;
   run: Run;
   summary: Record<string, Record<string, number>>;
+  reconnecting: boolean;
   onChanged: () => Promise<void>;
 }) {
-  const api = useApi();
-  const host = usePanelHost();
-  const [busy, setBusy] = useState<RunAction | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const words = STATUS_WORDS[run.status];
-  const active = isActive(run);
-  const act = async (action: RunAction) => {
-    if (action === 'cancel') {
-      const yes = await host.confirm({
-        title: 'Stop the rollback?',
-        description: 'It stops after its current batch; what it undid so far stays undone.',
-        okText: 'Stop the rollback',
-        cancelText: 'Keep going',
-        tone: 'negative',
-      });
-      if (!yes) return;
-    }
-    setBusy(action);
-    setError(null);
-    try {
-      await controlRun(api, migrationId, action);
-      await onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
-  };
   return (
     <section className="card" aria-labelledby="rollback-run">
       <h2 id="rollback-run" className="card__title">
         Rollback run {run.id} <Badge tone={words.tone}>{words.text}</Badge>
       </h2>
-      {active ? (
-        <ProgressBar
-          label="Records undone"
-          value={run.writes}
-          max={null}
-          status={run.status === 'paused' ? 'paused' : 'running'}
-        />
+      {isActive(run) ? (
+        <RunWritesBar label="Records undone" run={run} />
       ) : (
-        <SummaryTable label="What the rollback did" summary={summary} />
+        <>
+          <SummaryTable label="What the rollback did" summary={summary} />
+          <RunConflicts migrationId={migrationId} runId={run.id} />
+        </>
       )}
       {run.status === 'failed' && (
         <Banner tone="danger" title="The rollback stopped">
@@ -218,26 +202,42 @@ function RollbackRun({
       <p>
         {formatCount(run.writes)} writes, {formatCount(run.requests)} requests.
       </p>
-      {error !== null && <ErrorState title="That did not work" error={error} />}
-      {active && (
-        <div className="actions">
-          {run.status === 'paused' ? (
-            <Button variant="primary" busy={busy === 'resume'} onClick={() => act('resume')}>
-              Resume
-            </Button>
-          ) : (
-            <Button busy={busy === 'pause'} disabled={run.requested !== null} onClick={() => act('pause')}>
-              Pause
-            </Button>
-          )}
-          <Button variant="negative" busy={busy === 'cancel'} onClick={() => act('cancel')}>
-            Cancel
-          </Button>
-        </div>
-      )}
+      <RunControls
+        migrationId={migrationId}
+        run={run}
+        cancel={CANCEL_ROLLBACK}
+        onChanged={onChanged}
+        reconnecting={reconnecting}
+      />
     </section>
   );
 }
+
+/** What a finished rollback kept, restored in part or forced (the first page of them). */
+function RunConflicts({ migrationId, runId }: { migrationId: number; runId: number }) {
+  const q = useApiQuery(`rollback-conflicts:${migrationId}:${runId}`, (api, signal) =>
+    fetchRollbackConflicts(api, migrationId, runId, signal),
+  );
+  if (q.status === 'loading') return <LoadingState label="Loading what the rollback kept…" />;
+  if (q.status === 'error')
+    return (
+      <ErrorState title="What the rollback kept could not be loaded" error={q.error} onRetry={q.reload} />
+    );
+  return <Conflicts items={q.data.items} title="Changed since, and what the rollback did with them" />;
+}
+
+const FORCE_CHOICES = [
+  {
+    value: 'keep',
+    label: 'Keep them as they are',
+    hint: 'Recommended: what people changed in Pipedrive stays; the rollback leaves these records alone.',
+  },
+  {
+    value: 'force',
+    label: 'Delete or restore them anyway (force)',
+    hint: 'What people changed in Pipedrive since is lost.',
+  },
+] as const;
 
 function Preview({ migrationId, onStarted }: { migrationId: number; onStarted: () => Promise<void> }) {
   const api = useApi();
@@ -247,21 +247,23 @@ function Preview({ migrationId, onStarted }: { migrationId: number; onStarted: (
   const [busy, setBusy] = useState<'preview' | 'start' | null>(null);
   const [error, setError] = useState<{ title: string; error: unknown } | null>(null);
 
-  const change = (next: Partial<RollbackOptions>) => {
-    setOptions((o) => ({ ...o, ...next }));
-    // The preview stands for its options: other options need a new one.
-    setPlan(null);
-  };
-  const preview = async () => {
+  const preview = async (o: RollbackOptions) => {
     setBusy('preview');
     setError(null);
     try {
-      setPlan(await rollbackDryRun(api, migrationId, options));
+      setPlan(await rollbackDryRun(api, migrationId, o));
     } catch (err) {
+      setPlan(null);
       setError({ title: 'The rollback could not be previewed', error: err });
     } finally {
       setBusy(null);
     }
+  };
+  const change = (next: Partial<RollbackOptions>) => {
+    const o = { ...options, ...next };
+    setOptions(o);
+    // The preview stands for its options: a shown preview is made again with the new ones.
+    if (plan !== null) preview(o);
   };
   const start = async (shown: DryRun) => {
     const deletes = Object.values(shown.summary).reduce((n, s) => n + (s.delete ?? 0), 0);
@@ -287,7 +289,8 @@ function Preview({ migrationId, onStarted }: { migrationId: number; onStarted: (
       setBusy(null);
     }
   };
-  const kept = plan?.items.filter((i) => i.action === 'keep' || i.action === 'keep_field') ?? [];
+  // The preview on screen matches the options chosen (a new one is on its way otherwise).
+  const shown = plan !== null && plan.force === options.force && plan.removeFields === options.removeFields;
   return (
     <section className="card" aria-labelledby="rollback-preview">
       <h2 id="rollback-preview" className="card__title">
@@ -298,26 +301,30 @@ function Preview({ migrationId, onStarted }: { migrationId: number; onStarted: (
         get their values from before back. Anything someone changed in Pipedrive since is kept, unless you
         force it.
       </p>
-      <CheckboxField
-        label="Delete records even when someone changed them in Pipedrive since"
-        checked={options.force}
-        onChange={(e) => change({ force: e.currentTarget.checked })}
+      <RadioGroup
+        legend="Records someone changed in Pipedrive since the migration wrote them"
+        name="force"
+        value={options.force ? 'force' : 'keep'}
+        options={FORCE_CHOICES}
+        disabled={busy !== null}
+        onChange={(v) => change({ force: v === 'force' })}
       />
       <CheckboxField
         label="Also remove the custom fields the migration created (only those no record holds a value in)"
         checked={options.removeFields}
+        disabled={busy !== null}
         onChange={(e) => change({ removeFields: e.currentTarget.checked })}
       />
       <div className="actions">
-        <Button busy={busy === 'preview'} disabled={busy !== null} onClick={preview}>
+        <Button busy={busy === 'preview'} disabled={busy !== null} onClick={() => preview(options)}>
           Preview the rollback
         </Button>
       </div>
       {error !== null && <ErrorState title={error.title} error={error.error} />}
-      {plan !== null && (
+      {plan !== null && shown && (
         <>
           <SummaryTable label="What the rollback would do" summary={plan.summary} />
-          {kept.length > 0 && <KeptList items={kept} />}
+          <Conflicts items={plan.items} />
           <div className="actions">
             <Button
               variant="negative"
@@ -334,23 +341,80 @@ function Preview({ migrationId, onStarted }: { migrationId: number; onStarted: (
   );
 }
 
-const SHOWN = 50;
+const SHOWN = 100;
 
-function KeptList({ items }: { items: PlanLine[] }) {
+/** Kept records and fields, and those a forced rollback deletes although they changed since. */
+export function isConflict(i: PlanLine): boolean {
+  return (
+    i.action === 'keep' ||
+    i.action === 'keep_field' ||
+    i.reason === 'forced' ||
+    i.reason === 'restore_partial'
+  );
+}
+
+const ENTITY_ONE: Record<string, string> = {
+  organization: 'Organization',
+  person: 'Person',
+  note: 'Note',
+  file: 'File',
+  activity: 'Activity',
+  field: 'Custom field',
+};
+
+function outcome(i: PlanLine): string {
+  if (i.reason === 'restore_partial') return 'Partly restored';
+  if (i.reason === 'forced') return i.action === 'restore' ? 'Restored anyway' : 'Deleted anyway';
+  return `Kept: ${reasonText(i.reason)}`;
+}
+
+function changes(i: PlanLine): string {
+  const conflicts = i.detail.conflicts ?? [];
+  if (conflicts.length > 0)
+    return conflicts
+      .map((c) => `${c.key}: we wrote ${valueText(c.wrote)}, now ${valueText(c.now)}`)
+      .join('; ');
+  if (i.detail.holders !== undefined) return `${formatCount(i.detail.holders)} records hold a value`;
+  return '—';
+}
+
+export function Conflicts({
+  items,
+  title = 'Changed since, and what happens to them',
+}: {
+  items: PlanLine[];
+  title?: string;
+}) {
+  const conflicts = items.filter(isConflict);
+  if (conflicts.length === 0) return null;
   return (
     <>
-      <h3 className="card__subtitle">Kept, and why</h3>
-      <ul className="plan-reasons" aria-label="Kept records">
-        {items.slice(0, SHOWN).map((i) => (
-          <li key={`${i.entity}:${i.recordId ?? i.fieldCode}`}>
-            {i.detail.label ?? i.detail.fieldName ?? i.detail.actimoKey ?? i.pipedriveId}:{' '}
-            {reasonText(i.reason)}
-            {(i.detail.conflicts ?? []).length > 0 &&
-              ` (${(i.detail.conflicts ?? []).map((c) => `${c.key} now ${valueText(c.now)}, we wrote ${valueText(c.wrote)}`).join('; ')})`}
-          </li>
-        ))}
-      </ul>
-      {items.length > SHOWN && <p>and {formatCount(items.length - SHOWN)} more.</p>}
+      <h3 className="card__subtitle">
+        {title} ({formatCount(conflicts.length)})
+      </h3>
+      <table className="data-table" aria-label="Conflicts">
+        <thead>
+          <tr>
+            <th scope="col">Record</th>
+            <th scope="col">Kind</th>
+            <th scope="col">What changed in Pipedrive</th>
+            <th scope="col">Outcome</th>
+          </tr>
+        </thead>
+        <tbody>
+          {conflicts.slice(0, SHOWN).map((i) => (
+            <tr key={`${i.entity}:${i.recordId ?? i.fieldCode}`}>
+              <th scope="row">
+                {i.detail.label ?? i.detail.fieldName ?? i.detail.actimoKey ?? i.pipedriveId ?? i.fieldCode}
+              </th>
+              <td>{ENTITY_ONE[i.entity] ?? i.entity}</td>
+              <td>{changes(i)}</td>
+              <td>{outcome(i)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {conflicts.length > SHOWN && <p>and {formatCount(conflicts.length - SHOWN)} more.</p>}
     </>
   );
 }

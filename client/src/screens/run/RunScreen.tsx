@@ -3,15 +3,7 @@
 // it again shows the run where it is.
 import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider.tsx';
-import {
-  controlRun,
-  type EngineEntity,
-  kindsIn,
-  progressOf,
-  type Run,
-  type RunAction,
-  startFullRun,
-} from '../../api/engine.ts';
+import { type EngineEntity, kindsIn, progressOf, type Run, startFullRun } from '../../api/engine.ts';
 import { Badge, type BadgeTone } from '../../components/Badge.tsx';
 import { Banner } from '../../components/Banner.tsx';
 import { Button, LinkButton } from '../../components/Button.tsx';
@@ -24,6 +16,7 @@ import { usePanelHost } from '../../sdk/PanelHostProvider.tsx';
 import { useMigration } from '../migration-context.ts';
 import { ENTITY_LABELS } from '../plan/plan-words.ts';
 import { StepSection } from '../StepSection.tsx';
+import { type CancelWords, RunControls } from './RunControls.tsx';
 import { isActive, type LiveRun, useRunState } from './useRunState.ts';
 
 export const STATUS_WORDS: Record<Run['status'], { text: string; tone: BadgeTone }> = {
@@ -123,51 +116,21 @@ function StartRun({
   );
 }
 
+const CANCEL_RUN: CancelWords = {
+  title: 'Cancel the migration?',
+  description:
+    'The run stops after its current batch. What is already in Pipedrive stays there until you roll back.',
+  okText: 'Cancel the migration',
+  cancelText: 'Keep running',
+};
+
 function FullRun({ migrationId, live, run }: { migrationId: number; live: LiveRun; run: Run }) {
-  const api = useApi();
-  const host = usePanelHost();
-  const [busy, setBusy] = useState<RunAction | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const status = STATUS_WORDS[run.status];
-  const active = isActive(run);
-
-  const act = async (action: RunAction) => {
-    if (action === 'cancel') {
-      const yes = await host.confirm({
-        title: 'Cancel the migration?',
-        description:
-          'The run stops after its current batch. What is already in Pipedrive stays there until you roll back.',
-        okText: 'Cancel the migration',
-        cancelText: 'Keep running',
-        tone: 'negative',
-      });
-      if (!yes) return;
-    }
-    setBusy(action);
-    setError(null);
-    try {
-      await controlRun(api, migrationId, action);
-      await live.refresh();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
-  };
-
   return (
     <section className="card" aria-labelledby="run-progress">
       <h2 id="run-progress" className="card__title">
         Full run {run.id} <Badge tone={status.tone}>{status.text}</Badge>
       </h2>
-      {run.requested === 'pause' && run.status === 'running' && (
-        <Banner title="Pausing">The run pauses after its current batch.</Banner>
-      )}
-      {run.requested === 'cancel' && run.status === 'running' && (
-        <Banner tone="warning" title="Cancelling">
-          The run stops after its current batch.
-        </Banner>
-      )}
       {run.status === 'paused' && run.resumeAt !== null && (
         <Banner tone="info" title="Waiting for tomorrow's API budget">
           Today's share of the budget is spent; the run goes on by itself at{' '}
@@ -177,11 +140,6 @@ function FullRun({ migrationId, live, run }: { migrationId: number; live: LiveRu
       {run.status === 'failed' && (
         <Banner tone="danger" title="The run stopped">
           {run.errorMessage ?? 'An error stopped the run.'} {run.errorCode && <code>{run.errorCode}</code>}
-        </Banner>
-      )}
-      {live.reconnecting && active && (
-        <Banner tone="warning" title="Reconnecting">
-          The live progress lost its connection; the run goes on on the server.
         </Banner>
       )}
       <div className="run-bars">
@@ -197,34 +155,19 @@ function FullRun({ migrationId, live, run }: { migrationId: number; live: LiveRu
         <dt>Writes</dt>
         <dd>{formatCount(run.writes)}</dd>
       </dl>
-      {error !== null && <ErrorState title="That did not work" error={error} />}
-      <div className="actions">
-        {(run.status === 'running' || run.status === 'queued') && (
-          <Button busy={busy === 'pause'} disabled={run.requested !== null} onClick={() => act('pause')}>
-            Pause
-          </Button>
-        )}
-        {run.status === 'paused' && (
-          <Button variant="primary" busy={busy === 'resume'} onClick={() => act('resume')}>
-            Resume
-          </Button>
-        )}
-        {active && (
-          <Button
-            variant="negative"
-            busy={busy === 'cancel'}
-            disabled={run.requested === 'cancel'}
-            onClick={() => act('cancel')}
-          >
-            Cancel
-          </Button>
-        )}
-        {!active && (
+      <RunControls
+        migrationId={migrationId}
+        run={run}
+        cancel={CANCEL_RUN}
+        onChanged={live.refresh}
+        reconnecting={live.reconnecting}
+      >
+        {!isActive(run) && (
           <LinkButton variant="primary" to={paths.step(String(migrationId), 'report')}>
             Read the report
           </LinkButton>
         )}
-      </div>
+      </RunControls>
     </section>
   );
 }

@@ -92,6 +92,24 @@ describe('the sample', () => {
     expect(await screen.findByRole('table', { name: 'Sampled records' })).toBeDefined();
   });
 
+  it('cancels a running sample after a confirmation in red, and offers to run it again', async () => {
+    const running = run({ id: 3, kind: 'sample', status: 'running', sampleSize: 300, writes: 12 });
+    const state: { runs: Run[] } = { runs: [running] };
+    const api = server(state).on('POST', `${RUN}/cancel`, () => {
+      state.runs = [{ ...running, status: 'cancelled', finishedAt: 1_795_000_100_000 }];
+      return { body: state.runs[0] };
+    });
+    await open(api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Cancel the sample?' });
+    const yes = within(dialog).getByRole('button', { name: 'Cancel the sample' });
+    expect(yes.className).toContain('button--negative');
+    await userEvent.click(yes);
+    expect(await screen.findByText('The sample was cancelled')).toBeDefined();
+    expect(screen.getByRole('button', { name: 'Run it again' })).toBeDefined();
+    expect(api.requests().filter((r) => r.startsWith('POST'))).toEqual([`POST ${RUN}/cancel`]);
+  });
+
   it('runs a sample when there is none and follows its progress', async () => {
     const state: { runs: Run[] } = { runs: [] };
     const api = server(

@@ -11,13 +11,13 @@ import { Banner } from '../../components/Banner.tsx';
 import { Button, LinkButton } from '../../components/Button.tsx';
 import { CheckboxField, SearchField } from '../../components/fields.tsx';
 import { formatCount } from '../../components/format.ts';
-import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
 import { type Column, Table } from '../../components/Table.tsx';
 import { paths } from '../../paths.ts';
 import { usePanelHost } from '../../sdk/PanelHostProvider.tsx';
 import { useMigration } from '../migration-context.ts';
 import { DEFAULT_SAMPLE_SIZE } from '../plan/PlanScreen.tsx';
+import { type CancelWords, RunControls, RunWritesBar } from '../run/RunControls.tsx';
 import { STATUS_WORDS } from '../run/RunScreen.tsx';
 import { isActive, useRunState } from '../run/useRunState.ts';
 import { StepSection } from '../StepSection.tsx';
@@ -44,7 +44,12 @@ export function SampleScreen() {
             Review the plan first, or run a sample of {formatCount(DEFAULT_SAMPLE_SIZE)} people now.
           </EmptyState>
         ) : isActive(run) ? (
-          <SampleProgress run={run} reconnecting={live.reconnecting} />
+          <SampleProgress
+            migrationId={migration.id}
+            run={run}
+            reconnecting={live.reconnecting}
+            onChanged={live.refresh}
+          />
         ) : run.status === 'completed' ? (
           <SampleResult migrationId={migration.id} run={run} accepted={live.latest?.id !== run.id} />
         ) : (
@@ -96,28 +101,42 @@ function StartSampleButton({
   );
 }
 
-function SampleProgress({ run, reconnecting }: { run: Run; reconnecting: boolean }) {
+const CANCEL_SAMPLE: CancelWords = {
+  title: 'Cancel the sample?',
+  description: 'It stops after its current batch. What it wrote stays in Pipedrive until you roll back.',
+  okText: 'Cancel the sample',
+  cancelText: 'Keep going',
+};
+
+function SampleProgress({
+  migrationId,
+  run,
+  reconnecting,
+  onChanged,
+}: {
+  migrationId: number;
+  run: Run;
+  reconnecting: boolean;
+  onChanged: () => Promise<void>;
+}) {
   const status = STATUS_WORDS[run.status];
   return (
     <section className="card" aria-labelledby="sample-progress">
       <h2 id="sample-progress" className="card__title">
         Sample of {formatCount(run.sampleSize ?? 0)} people <Badge tone={status.tone}>{status.text}</Badge>
       </h2>
-      <ProgressBar
-        label="Records written"
-        value={run.writes}
-        max={null}
-        status={run.status === 'paused' ? 'paused' : 'running'}
-      />
+      <RunWritesBar label="Records written" run={run} />
       <p>
         {formatCount(run.requests)} requests so far. The comparison appears here when the sample has been read
         back from Pipedrive; you can close the panel meanwhile.
       </p>
-      {reconnecting && (
-        <Banner tone="warning" title="Reconnecting">
-          The live progress lost its connection; the sample goes on on the server.
-        </Banner>
-      )}
+      <RunControls
+        migrationId={migrationId}
+        run={run}
+        cancel={CANCEL_SAMPLE}
+        onChanged={onChanged}
+        reconnecting={reconnecting}
+      />
     </section>
   );
 }
