@@ -5,28 +5,22 @@
 // on the server's answers and on the sandbox's own state through its inspection API. The rollback removes
 // the custom fields the journey created: the sandbox company is shared by every e2e file.
 // Screenshots of each step go to test-results/e2e/ (git-ignored); docs/user-guide.md refers to them.
-import { readFileSync, rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateExportSet } from '../fixtures/generate.ts';
-import { browserPerFile, panelFrame, screenshot, screenshotOf } from './helpers/browser.ts';
+import { browserPerFile, screenshot, screenshotOf } from './helpers/browser.ts';
 import { harnessState } from './helpers/harness.ts';
+import { dropFiles, exportsDirPerFile, openPanel, panelApi, type Upload, uploadOf } from './helpers/panel.ts';
 
-const hostUrl = inject('hostUrl');
-const panelUrl = inject('panelUrl');
 const sandboxUrl = inject('sandboxUrl');
 const browser = browserPerFile();
+const exportsDir = exportsDirPerFile('actimo-e2e-journey-');
+const open = (panelPath: string) => openPanel(browser().page, panelPath);
 
 const USERS = 30;
 const SAMPLE = 5;
-
-interface Upload {
-  name: string;
-  base64: string;
-}
 
 interface SandboxField {
   code: string;
@@ -61,49 +55,21 @@ interface RunStatus {
   counts: Record<string, Record<string, number>>;
 }
 
-let dir: string;
 let uploads: Upload[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'actimo-e2e-journey-'));
-  const set = await generateExportSet({ dir, users: USERS, language: 'en', seed: 11 });
-  uploads = set.files.map((f) => ({ name: path.basename(f), base64: readFileSync(f).toString('base64') }));
+  const set = await generateExportSet({ dir: exportsDir(), users: USERS, language: 'en', seed: 11 });
+  uploads = set.files.map((f) => uploadOf(path.basename(f), readFileSync(f)));
 });
 
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(panelPath: string): Promise<Frame> {
-  await browser().page.goto(`${hostUrl}/?path=${encodeURIComponent(panelPath)}`);
-  const frame = await panelFrame(browser().page);
-  await frame.locator('h1').first().waitFor();
-  return frame;
-}
-
-/** Drops files on the dropzone the way a browser does: dragenter, dragover, drop with a DataTransfer. */
-async function drop(frame: Frame, files: Upload[]): Promise<void> {
-  await frame.locator('.dropzone').evaluate((zone, list) => {
-    const data = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-      data.items.add(new File([bytes], f.name));
-    }
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-    }
-  }, files);
-}
-
-async function api<T>(apiPath: string, body?: unknown): Promise<T> {
-  const res = await fetch(
-    `${panelUrl}${apiPath}`,
+/** The panel server's API: a GET, or a POST of `body` as JSON. */
+function api<T>(apiPath: string, body?: unknown): Promise<T> {
+  return panelApi<T>(
+    apiPath,
     body === undefined
       ? {}
       : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
   );
-  if (!res.ok) throw new Error(`${apiPath} answered ${res.status}`);
-  return (await res.json()) as T;
 }
 
 /** The sandbox company's whole state, read through the sandbox's inspection API (not Pipedrive's). */
@@ -196,7 +162,7 @@ describe('the whole journey, from the exports to a rollback', () => {
     migrationId = Number(/\/migrations\/(\d+)\/upload$/.exec(new URL(frame.url()).pathname)?.[1]);
     expect(migrationId).toBeGreaterThan(0);
 
-    await drop(frame, uploads);
+    await dropFiles(frame, uploads);
     const batch = frame.getByRole('region', { name: `Upload of ${uploads.length} files` });
     await batch.getByRole('status').filter({ hasText: /^Done/ }).waitFor();
     expect(await batch.getByRole('status').textContent()).toBe(`Done: ${uploads.length} read.`);
