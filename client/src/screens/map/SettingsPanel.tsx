@@ -14,7 +14,7 @@ const MISSING_NAME_WORDS: Record<MapSettings['missingName'], string> = {
 };
 
 const INVALID_VALUE_WORDS: Record<MapSettings['invalidValue'], string> = {
-  drop_value: 'Leave that value out (the record still moves)',
+  drop_value: 'Leave it out (the record moves)',
   skip_record: 'Skip the whole record',
 };
 
