@@ -3,15 +3,23 @@
 //    and tokens per person, read-back tokens per record, and the sustained rate against the burst limit
 //    (no request before a reset, ≤ 1% answered 429);
 // 2. the engine alone with the sandbox's limits off: persons per second, against a bare loop of the same
-//    SDK calls at the same concurrency (the baseline: what the sandbox and SDK take without the engine).
+//    SDK calls at the same concurrency (the baseline: what the sandbox and SDK take without the engine),
+//    and the CPU this process spends per person. The sandbox runs in a child process (as Pipedrive is
+//    another machine); ENGINE_BENCH_SANDBOX=in-process puts it back in this one.
+// ENGINE_BENCH_ONLY=alone|limited runs one part; ENGINE_BENCH_PERSONS / ENGINE_BENCH_FAST_PERSONS size them.
 // Figures are printed; nothing is asserted.
 
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import axios, { type AxiosAdapter } from 'axios';
 import type { Clock } from '../server/clock.ts';
 import { LimiterRegistry, type PipedriveConnection } from '../server/pipedrive/client.ts';
 import { costOfOp } from '../server/pipedrive/costs.ts';
 import { BurstLimiter } from '../server/pipedrive/rate-limiter.ts';
-import { migrationHarness } from '../test/helpers/migration.ts';
+import { type ExternalSandbox, migrationHarness } from '../test/helpers/migration.ts';
+import { sdkClients, type TestSandbox } from '../test/helpers/sandbox.ts';
 import { measure, printFigure, printHeader, printRatio } from './report.ts';
 
 const RUN_PERSONS = Number(process.env.ENGINE_BENCH_PERSONS ?? 10_000);
@@ -28,7 +36,14 @@ interface Logged {
 }
 
 async function limitedRun(): Promise<void> {
-  const h = await migrationHarness('sqlite', { users: RUN_PERSONS, seed: 21, plan: 'ultimate' });
+  // Every phase: the files export's rows get their documents (one per 200 users), activities one per 20.
+  const attachments = Object.fromEntries(
+    Array.from({ length: Math.max(1, Math.floor(RUN_PERSONS / 200)) }, (_, n) => [
+      `contract-${n}.pdf`,
+      Buffer.from(`%PDF-1.4\n% contract ${n}\n%%EOF\n`),
+    ]),
+  );
+  const h = await migrationHarness('sqlite', { users: RUN_PERSONS, seed: 21, plan: 'ultimate', attachments });
   try {
     h.sb.sandbox.updateSettings({ requestLogSize: 1_000_000 });
     const plan = await h.service.plan(1, h.migrationId);
@@ -51,10 +66,23 @@ async function limitedRun(): Promise<void> {
     const personTokens = answered
       .filter((r) => ['addPerson', 'updatePerson', 'getPersons'].includes(String(r.operation)))
       .reduce((s, r) => s + r.cost, 0);
-    const verifiedRecords = persons + plan.entities.organization.create + plan.entities.organization.merge;
+    // Read-back: every list page of the run but the before-image reads of merged persons (100 ids a page).
+    const verifiedRecords = Number(
+      (
+        await h.app.testDb
+          .db('migration_records')
+          .where({ migration_id: h.migrationId })
+          .whereNotNull('verified')
+          .count({ n: '*' })
+          .first()
+      )?.n ?? 0,
+    );
+    const lists = ['getPersons', 'getOrganizations', 'getNotes', 'getFiles', 'getActivities'];
     const readBackTokens =
-      Math.max(0, personLists - Math.ceil(plan.entities.person.merge / 100)) * costOfOp('persons.list') +
-      by('getOrganizations').length * costOfOp('organizations.list');
+      answered.filter((r) => lists.includes(String(r.operation))).reduce((s, r) => s + r.cost, 0) -
+      Math.ceil(plan.entities.person.merge / 100) * costOfOp('persons.list');
+    const entities = plan.entities as Record<string, { create: number; merge: number }>;
+    const count = (e: string) => (entities[e]?.create ?? 0) + (entities[e]?.merge ?? 0);
     const first = Date.parse(answered[0]!.at);
     const last = Date.parse(answered.at(-1)!.at);
     const seconds = Math.max(0.001, (last - first) / 1000);
@@ -62,11 +90,28 @@ async function limitedRun(): Promise<void> {
 
     printHeader(
       'engine: a limited run',
-      `${persons} persons, ${plan.entities.organization.create} organizations, ${plan.entities.note.create} notes against the sandbox (Ultimate, API token, ${limit} requests / 2 s); run ${after.status} in ${(ms / 1000).toFixed(1)} s`,
+      `${persons} persons, ${count('organization')} organizations, ${count('note')} notes, ${count('file')} files, ${count('activity')} activities against the sandbox (Ultimate, API token, ${limit} requests / 2 s); run ${after.status} in ${(ms / 1000).toFixed(1)} s`,
+    );
+    printFigure(
+      'requests by operation',
+      Object.entries(
+        answered.reduce<Record<string, number>>((acc, r) => {
+          acc[String(r.operation)] = (acc[String(r.operation)] ?? 0) + 1;
+          return acc;
+        }, {}),
+      )
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', '),
     );
     printFigure(
       'run totals',
       `${answered.length} requests (${throttled.length} answered 429), ${answered.reduce((s, r) => s + r.cost, 0)} tokens; estimate ${plan.estimate.requests} requests, ${plan.estimate.tokens} tokens`,
+    );
+    const spentTokens = answered.reduce((s, r) => s + r.cost, 0);
+    const off = (spent: number, estimate: number) => `${(((spent - estimate) / estimate) * 100).toFixed(2)}%`;
+    printFigure(
+      'spend against the estimate (target within ±5%)',
+      `requests ${off(answered.length, plan.estimate.requests)}, tokens ${off(spentTokens, plan.estimate.tokens)}`,
     );
     printRatio({
       label: 'requests per person (person phase: writes, reads, read-back)',
@@ -89,7 +134,7 @@ async function limitedRun(): Promise<void> {
       target: 5.3 / costOfOp('persons.add'),
     });
     printRatio({
-      label: 'read-back tokens per record (paged lists vs one GET per record)',
+      label: `read-back tokens per record (${verifiedRecords} records of every phase; paged lists vs one GET per record)`,
       ours: readBackTokens / verifiedRecords,
       baseline: costOfOp('persons.get'),
       unit: 'tokens',
@@ -129,18 +174,80 @@ const withoutRateHeaders: AxiosAdapter = async (config) => {
   return res;
 };
 
+/**
+ * The sandbox in a child process (as Pipedrive is another machine): this process holds only the engine
+ * (and the bare loop it is compared with), so the two do not share one event loop with the emulator.
+ */
+export async function childSandbox(plan: 'ultimate'): Promise<ExternalSandbox> {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--json', '--seed', 'test'].concat([
+      '--plan',
+      plan,
+      '--seats',
+      '5',
+      '--company',
+      'Acme HR',
+    ]),
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`the sandbox exited (${code}) before it listened`)));
+  });
+  const info = JSON.parse(line) as { url: string; companyId: number; apiToken: string };
+  return {
+    ...info,
+    ...(child.pid ? { pid: child.pid } : {}),
+    updateSettings: async (settings) => {
+      const res = await fetch(`${info.url}/__sandbox/settings`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(settings),
+      });
+      if (!res.ok) throw new Error(`sandbox settings: HTTP ${res.status}`);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** CPU time (user + system) of a process, in ms, from /proc (Linux); null elsewhere. */
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
 async function engineAlone(): Promise<void> {
-  const h = await migrationHarness('sqlite', {
+  const inProcess = process.env.ENGINE_BENCH_SANDBOX === 'in-process';
+  const h = await migrationHarness<TestSandbox | ExternalSandbox>('sqlite', {
     users: FAST_PERSONS,
     seed: 22,
     plan: 'ultimate',
     limits: false,
+    ...(inProcess ? {} : { sandbox: () => childSandbox('ultimate') }),
   });
   try {
     const concurrency = 64;
+    const sandboxPid = 'pid' in h.sb ? h.sb.pid : undefined;
     // Baseline: the same creates as a bare loop of SDK calls, at the engine's concurrency.
-    const pd = h.sb.pd;
+    const pd = sdkClients(h.sb.url, { apiKey: h.sb.apiToken });
     let i = 0;
+    const baseCpu = process.cpuUsage();
+    const baseSandboxCpu = cpuMsOf(sandboxPid);
     const base = await measure(() =>
       Promise.all(
         Array.from({ length: concurrency }, async () => {
@@ -156,6 +263,8 @@ async function engineAlone(): Promise<void> {
         }),
       ),
     );
+    const baseCpuMs = cpuMs(process.cpuUsage(baseCpu));
+    const baseSandboxMs = diff(cpuMsOf(sandboxPid), baseSandboxCpu);
     const run = await h.service.startFull(1, h.migrationId);
     const pipedrive = { ...h.app.services.pipedrive, limiters: new Unlimited(h.app.services.clock) };
     const engine = h.engine({
@@ -163,11 +272,15 @@ async function engineAlone(): Promise<void> {
       maxConcurrency: concurrency,
       transport: { send: withoutRateHeaders },
     });
+    const engineCpu = process.cpuUsage();
+    const engineSandboxCpu = cpuMsOf(sandboxPid);
     const { ms, peakRssMb } = await measure(() => engine.execute(1, run.id));
+    const engineCpuMs = cpuMs(process.cpuUsage(engineCpu));
+    const engineSandboxMs = diff(cpuMsOf(sandboxPid), engineSandboxCpu);
     const after = await h.service.run(1, run.id);
     printHeader(
       'engine: alone',
-      `${FAST_PERSONS} persons with the sandbox's limits off (run ${after.status}; ${after.requests} requests, ${concurrency} in flight, peak RSS ${Math.round(peakRssMb)} MB)`,
+      `${FAST_PERSONS} persons with the sandbox's limits off, the sandbox ${inProcess ? 'in this process' : 'in a child process'} (run ${after.status}; ${after.requests} requests, ${concurrency} in flight, peak RSS ${Math.round(peakRssMb)} MB)`,
     );
     printRatio({
       label: 'persons per second, whole run (plan excluded; organizations, notes, read-back included)',
@@ -176,12 +289,31 @@ async function engineAlone(): Promise<void> {
       unit: 'persons/s',
     });
     printFigure('persons per second, target', '≥ 500');
+    // What one core of this process spends per person: the engine's own cost, whatever the load.
+    printRatio({
+      label: 'CPU of this process per person (engine, SDK, database; the bare loop: SDK only)',
+      ours: engineCpuMs / FAST_PERSONS,
+      baseline: baseCpuMs / FAST_PERSONS,
+      unit: 'ms',
+      higherIsBetter: false,
+    });
+    printFigure('persons per second one core of this process sustains', 1000 / (engineCpuMs / FAST_PERSONS));
+    if (engineSandboxMs !== null && baseSandboxMs !== null)
+      printFigure(
+        'CPU of the sandbox process per person (engine run; bare loop)',
+        `${(engineSandboxMs / FAST_PERSONS).toFixed(2)} ms; ${(baseSandboxMs / FAST_PERSONS).toFixed(2)} ms`,
+      );
   } finally {
     await h.close();
   }
 }
 
+const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
+const diff = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a - b);
+
+/** `ENGINE_BENCH_ONLY=alone|limited` runs one of the two parts. */
 export default async function run(): Promise<void> {
-  await engineAlone();
-  await limitedRun();
+  const only = process.env.ENGINE_BENCH_ONLY;
+  if (only !== 'limited') await engineAlone();
+  if (only !== 'alone') await limitedRun();
 }

@@ -144,3 +144,51 @@ export function readId(v: unknown): number {
     throw new Error(`unreadable id from the database: ${String(v)}`);
   return n;
 }
+
+/** How a column of `updateMany` is cast (every value is bound with a cast so both drivers type it alike). */
+export type SqlType = 'bigint' | 'integer' | 'text' | 'boolean';
+
+/**
+ * One UPDATE for many rows, each with its own values, matched on key columns:
+ * `WITH v(k, c…) AS (VALUES …) UPDATE t SET c = v.c … FROM v WHERE t.k = v.k AND <where>`
+ * (SQLite ≥ 3.33 and PostgreSQL). `set` holds values shared by every row (e.g. `updated_at`).
+ */
+export async function updateMany(
+  db: Knex,
+  table: string,
+  o: {
+    where: Record<string, unknown>;
+    key: readonly string[];
+    columns: Readonly<Record<string, SqlType>>;
+    rows: ReadonlyArray<Record<string, unknown>>;
+    set?: Record<string, unknown>;
+    /** Rows per statement. */
+    chunk?: number;
+  },
+): Promise<void> {
+  const cols = Object.keys(o.columns);
+  const changed = cols.filter((c) => !o.key.includes(c));
+  if (o.rows.length === 0 || changed.length + Object.keys(o.set ?? {}).length === 0) return;
+  const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
+  const tuple = `(${cols.map((c) => `CAST(? AS ${o.columns[c]})`).join(', ')})`;
+  const set = [
+    ...changed.map((c) => `${q(c)} = v.${q(c)}`),
+    ...Object.keys(o.set ?? {}).map((c) => `${q(c)} = ?`),
+  ].join(', ');
+  const where = [
+    ...o.key.map((k) => `${q(table)}.${q(k)} = v.${q(k)}`),
+    ...Object.keys(o.where).map((c) => `${q(table)}.${q(c)} = ?`),
+  ].join(' AND ');
+  const size = o.chunk ?? Math.max(1, Math.floor(5000 / cols.length));
+  for (let i = 0; i < o.rows.length; i += size) {
+    const batch = o.rows.slice(i, i + size);
+    const bindings: unknown[] = [];
+    for (const r of batch) for (const c of cols) bindings.push(r[c] ?? null);
+    bindings.push(...Object.values(o.set ?? {}), ...Object.values(o.where));
+    await db.raw(
+      `WITH v(${cols.map(q).join(', ')}) AS (VALUES ${batch.map(() => tuple).join(', ')}) ` +
+        `UPDATE ${q(table)} SET ${set} FROM v WHERE ${where}`,
+      bindings as Knex.RawBinding[],
+    );
+  }
+}

@@ -7,7 +7,7 @@ import type { ColumnProfile } from '../actimo/profile.ts';
 import { SYNONYMS } from '../actimo/synonyms.ts';
 import { ValidationError } from '../errors.ts';
 import type { AccountField } from '../pipedrive/fields.ts';
-import { KIND_FIELDS } from '../staging/vocabulary.ts';
+import { KIND_FIELDS, type TabularKind } from '../staging/vocabulary.ts';
 import {
   type ColumnSpec,
   type CustomDestination,
@@ -21,9 +21,11 @@ import {
   WHITESPACE,
 } from './document.ts';
 import { fieldWords } from './explain.ts';
+import { describeDestination } from './payload-describe.ts';
 import { customDestinationFor, proposeDestination, typeWords } from './propose-destination.ts';
+import { optionDestinationOf } from './review.ts';
 import { WRITABLE_FIELD_TYPES } from './schema.ts';
-import { FITTING_TYPES, type PipedriveEntity, targetOf } from './targets.ts';
+import { fitsType as fits, fittingTypes, type PipedriveEntity, targetOf } from './targets.ts';
 
 export const sourceChangeSchema = z
   .object({
@@ -35,6 +37,8 @@ export const sourceChangeSchema = z
     whitespace: z.enum(WHITESPACE).optional(),
     /** Value mapping; null clears it. */
     values: valueMapSchema.nullable().optional(),
+    /** New options for our option field the column feeds (values may then map to them). */
+    newOptions: z.array(z.string().trim().min(1).max(255)).min(1).max(50).optional(),
     /** The admin has looked at the proposal and keeps it. */
     accept: z.literal(true).optional(),
   })
@@ -64,6 +68,9 @@ export const destinationChangeSchema = z
   })
   .strict();
 export type DestinationChange = z.infer<typeof destinationChangeSchema>;
+
+/** As many options as our custom field may have (document.ts). */
+const MAX_OPTIONS = 200;
 
 export const settingsChangeSchema = mapSettingsSchema.partial();
 
@@ -120,12 +127,13 @@ export function applySourceChanges(
         );
       col.parse = ch.parse;
     }
+    if (ch.newOptions) addOptions(next, file.kind, col, ch.newOptions);
     if (ch.whitespace) col.whitespace = ch.whitespace;
     if (ch.values === null) delete col.values;
     else if (ch.values) col.values = ch.values;
     const changed = JSON.stringify([col.field, col.parse]) !== before;
     if (changed) reread.add(file.fileId);
-    if (changed || ch.whitespace || ch.values !== undefined) {
+    if (changed || ch.whitespace || ch.values !== undefined || ch.newOptions) {
       col.origin = 'admin';
       col.confidence = 1;
       col.reason = col.field === null ? 'ignored by the admin' : `set by the admin: ${fieldWords(col.field)}`;
@@ -146,6 +154,28 @@ export function applySourceChanges(
     }
   }
   return { doc: next, reread };
+}
+
+/** Adds options to our option field a column feeds; an account's own field keeps its options. */
+function addOptions(doc: MapDocument, kind: TabularKind, col: ColumnSpec, labels: readonly string[]): void {
+  const spec = optionDestinationOf(doc, kind, col.field);
+  if (!spec)
+    invalid(
+      'not_an_option_field',
+      `"${col.header}" does not feed a single or multiple option field, so it has no options to add to.`,
+    );
+  const d = spec.destination;
+  if (d.kind !== 'custom')
+    invalid(
+      'options_not_ours',
+      `${describeDestination(spec.entity, d)} is the account's own field: add the option in Pipedrive, or map the value to one of its options or leave it empty.`,
+    );
+  const options = [...(d.options ?? [])];
+  for (const label of labels)
+    if (!options.some((o) => o.toLowerCase() === label.toLowerCase())) options.push(label);
+  if (options.length > MAX_OPTIONS)
+    invalid('too_many_options', `"${d.name}" can hold at most ${MAX_OPTIONS} options.`);
+  spec.destination = { ...d, options };
 }
 
 function profileOrBlank(p: ColumnProfile | undefined, c: ColumnSpec): ColumnProfile {
@@ -200,7 +230,7 @@ export function applyDestinationChanges(
       if (!fits(target.value, type))
         invalid(
           'destination_does_not_fit',
-          `${target.label} does not fit a ${typeWords(type)} field; use ${FITTING_TYPES[target.value].map(typeWords).join(', ')}.`,
+          `${target.label} does not fit a ${typeWords(type)} field; use ${fittingTypes(target.value).map(typeWords).join(', ')}.`,
         );
       const options = d.options ?? (type === base.type ? base.options : undefined);
       if ((type === 'enum' || type === 'set') && !options?.length)
@@ -231,7 +261,7 @@ export function applyDestinationChanges(
       if (!fits(target.value, f.type))
         invalid(
           'destination_does_not_fit',
-          `"${f.name}" is a ${typeWords(f.type)} field; ${target.label} needs ${FITTING_TYPES[target.value].map(typeWords).join(', ')}.`,
+          `"${f.name}" is a ${typeWords(f.type)} field; ${target.label} needs ${fittingTypes(target.value).map(typeWords).join(', ')}.`,
         );
       destination = { kind: 'existing', fieldCode: f.code, name: f.name, type: f.type };
       if (f.options) destination.options = f.options.map((o) => o.label);
@@ -243,8 +273,4 @@ export function applyDestinationChanges(
   }
   if (settings) next.settings = mapSettingsSchema.parse({ ...next.settings, ...settings });
   return next;
-}
-
-function fits(value: keyof typeof FITTING_TYPES, type: string): boolean {
-  return FITTING_TYPES[value].includes(type) || (type === 'set' && (value === 'text' || value === 'choice'));
 }

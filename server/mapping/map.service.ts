@@ -7,7 +7,7 @@ import type { Knex } from '../db.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { PipedriveServices } from '../pipedrive/connections.ts';
 import { openClient } from '../pipedrive/connections.ts';
-import { listFields } from '../pipedrive/fields.ts';
+import { listAccountFields, listFields } from '../pipedrive/fields.ts';
 import { consolidate } from '../staging/consolidate.service.ts';
 import {
   findMigration,
@@ -37,7 +37,7 @@ import { applyProfile, applyProfileToFile, profileLabel } from './profile.ts';
 import { proposeDestinations } from './propose-destination.ts';
 import { applyPrior, proposeFile, rolesDiffer, rolesOf } from './propose-source.ts';
 import { blockersOf } from './review.ts';
-import { type MapView, mapView } from './view.ts';
+import { type ExistingFieldChoice, existingFieldChoices, type MapView, mapView } from './view.ts';
 
 export interface MappingDeps {
   db: Knex;
@@ -136,6 +136,20 @@ export class MappingService {
   async versions(companyId: number, migrationId: number) {
     await this.requireMigration(companyId, migrationId);
     return listMapVersions(this.db, companyId, migrationId);
+  }
+
+  /** The account's custom fields a destination may use instead of one of ours, read from Pipedrive. */
+  async accountFields(
+    companyId: number,
+    migrationId: number,
+  ): Promise<{ person: ExistingFieldChoice[]; organization: ExistingFieldChoice[] }> {
+    await this.requireMigration(companyId, migrationId);
+    const { client, close } = await openClient(this.deps.pipedrive, companyId);
+    try {
+      return existingFieldChoices(await listAccountFields(client));
+    } finally {
+      await close();
+    }
   }
 
   /** The latest map, checked against the version the editor saw. */

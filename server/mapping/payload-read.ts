@@ -74,6 +74,23 @@ export function traceSource(
 const present = (v: StagedScalar | undefined): v is StagedScalar =>
   v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
 
+// Module-level rather than closures inside `readTarget`: it runs for every field of every record.
+
+function sourcesOf(
+  part: StagedPart,
+  input: StagedPersonInput | StagedOrganizationInput,
+  map: ResolvedMap,
+  field: string,
+): TraceSource[] {
+  const p = part.provenance[field];
+  return p ? [traceSource(map, input, p)] : [];
+}
+
+function columnOf(part: StagedPart, map: ResolvedMap, field: string): ResolvedColumn | undefined {
+  const p = part.provenance[field];
+  return p ? map.columns[`${p[0]}:${p[2]}`] : undefined;
+}
+
 export function readTarget(
   t: ResolvedTarget,
   input: StagedPersonInput | StagedOrganizationInput,
@@ -81,25 +98,21 @@ export function readTarget(
 ): ReadValue {
   const part = partOf(t, input);
   if (!part) return { value: undefined, sources: [] };
-  const src = (field: string) => {
-    const p = part.provenance[field];
-    return p ? [traceSource(map, input, p)] : [];
-  };
-  const columnOf = (field: string) => {
-    const p = part.provenance[field];
-    return p ? map.columns[`${p[0]}:${p[2]}`] : undefined;
-  };
   const v = part.values;
   if (t.entity === 'person' && t.target === 'name') {
     // Staging completes the full name from first and last name without a provenance of its own.
     if (present(v.fullName) && part.provenance.fullName)
-      return { value: v.fullName, sources: src('fullName'), column: columnOf('fullName') };
+      return {
+        value: v.fullName,
+        sources: sourcesOf(part, input, map, 'fullName'),
+        column: columnOf(part, map, 'fullName'),
+      };
     const parts = [v.firstName, v.lastName].filter(present);
     if (parts.length === 0)
       return present(v.fullName) ? { value: v.fullName, sources: [] } : { value: undefined, sources: [] };
     return {
       value: parts.map(String).join(' '),
-      sources: [...src('firstName'), ...src('lastName')],
+      sources: [...sourcesOf(part, input, map, 'firstName'), ...sourcesOf(part, input, map, 'lastName')],
       how: 'first and last name joined',
     };
   }
@@ -109,7 +122,9 @@ export function readTarget(
     if (primary)
       return {
         value: primary.organizationId,
-        sources: primary.provenance ? [traceSource(map, input, primary.provenance)] : src('companyIds'),
+        sources: primary.provenance
+          ? [traceSource(map, input, primary.provenance)]
+          : sourcesOf(part, input, map, 'companyIds'),
         ...(primary.provenance
           ? { column: map.columns[`${primary.provenance[0]}:${primary.provenance[2]}`] }
           : {}),
@@ -120,23 +135,30 @@ export function readTarget(
     const ids = v.companyIds;
     const first = Array.isArray(ids) ? ids[0] : undefined;
     return first
-      ? { value: first, sources: src('companyIds'), how: 'the first listed company' }
+      ? { value: first, sources: sourcesOf(part, input, map, 'companyIds'), how: 'the first listed company' }
       : { value: undefined, sources: [] };
   }
   if (t.entity === 'organization' && t.target === 'address' && present(v.address)) {
     const fed = ['address', 'street', 'postalCode', 'city', 'country'].filter((f) => part.provenance[f]);
     return {
       value: v.address,
-      sources: fed.flatMap(src),
+      sources: fed.flatMap((f) => sourcesOf(part, input, map, f)),
       ...(part.provenance.address
-        ? { column: columnOf('address') }
+        ? { column: columnOf(part, map, 'address') }
         : { how: 'street, postal code, city and country joined' }),
     };
   }
   for (const field of t.from) {
     if (present(v[field])) {
-      const extra = t.target === 'phone' && part.provenance.phoneCountryCode ? src('phoneCountryCode') : [];
-      return { value: v[field], sources: [...src(field), ...extra], column: columnOf(field) };
+      const extra =
+        t.target === 'phone' && part.provenance.phoneCountryCode
+          ? sourcesOf(part, input, map, 'phoneCountryCode')
+          : [];
+      return {
+        value: v[field],
+        sources: [...sourcesOf(part, input, map, field), ...extra],
+        column: columnOf(part, map, field),
+      };
     }
   }
   return { value: undefined, sources: [] };

@@ -29,6 +29,7 @@ export type ProblemCode =
   | 'not_a_date'
   | 'value_too_long'
   | 'option_not_found'
+  | 'value_skipped'
   | 'organization_not_migrated'
   | 'owner_defaulted'
   | 'reference_pending'

@@ -4,7 +4,7 @@
 // applied silently. Pure.
 import type { ColumnProfile } from '../actimo/profile.ts';
 import type { TabularKind } from '../staging/vocabulary.ts';
-import type { ColumnSpec, Destination, FileSpec, MapDocument } from './document.ts';
+import type { ColumnSpec, Destination, DestinationSpec, FileSpec, MapDocument } from './document.ts';
 import { fieldWords } from './explain.ts';
 import { feedsOf } from './feeds.ts';
 import { describeDestination } from './payload-describe.ts';
@@ -33,19 +33,34 @@ export interface Blocker {
   column?: number;
 }
 
+/** The destination of an option field (single or multiple options) a column's field feeds, if any. */
+export function optionDestinationOf(
+  doc: MapDocument,
+  kind: TabularKind,
+  field: string | null,
+): DestinationSpec | undefined {
+  for (const feed of feedsOf(kind, field)) {
+    if (!feed.entity || !feed.target) continue;
+    const spec = doc.destinations.find((x) => x.entity === feed.entity && x.field === feed.target);
+    if (spec && optionsOf(spec.destination)) return spec;
+  }
+  return undefined;
+}
+
 /** The option labels a column's values must match, when the field it feeds lands in an option field. */
 export function choiceOf(
   doc: MapDocument,
   kind: TabularKind,
   field: string | null,
-): { options: readonly string[]; where: string } | undefined {
-  for (const feed of feedsOf(kind, field)) {
-    if (!feed.entity || !feed.target) continue;
-    const d = doc.destinations.find((x) => x.entity === feed.entity && x.field === feed.target)?.destination;
-    const options = d ? optionsOf(d) : undefined;
-    if (d && options) return { options, where: describeDestination(feed.entity, d) };
-  }
-  return undefined;
+): { options: readonly string[]; where: string; destination: Destination } | undefined {
+  const spec = optionDestinationOf(doc, kind, field);
+  const options = spec ? optionsOf(spec.destination) : undefined;
+  if (!spec || !options) return undefined;
+  return {
+    options,
+    where: describeDestination(spec.entity, spec.destination),
+    destination: spec.destination,
+  };
 }
 
 function optionsOf(d: Destination): readonly string[] | undefined {
@@ -62,6 +77,47 @@ export function unmappedValues(c: ColumnSpec, options: readonly string[]): strin
       const label = optionLabelFor(v, c.values, options);
       return label === undefined || (label !== null && !options.includes(label));
     });
+}
+
+/** Where one observed value lands: an option, left empty by the admin, or nowhere yet (blocks). */
+export interface OptionValue {
+  value: string;
+  count: number;
+  /** The option label it becomes (null: left empty, or no option yet when unmatched). */
+  option: string | null;
+  status: 'option' | 'empty' | 'unmatched';
+}
+
+/** A column that feeds an option field: the field's options and what each observed value becomes. */
+export interface OptionMapping {
+  /** The option field, in words ("Person · our custom field "Employment status" (single option)"). */
+  where: string;
+  options: string[];
+  /** Our own field (created at provisioning) takes new options; an account's existing field does not. */
+  canAddOptions: boolean;
+  values: OptionValue[];
+  unmatched: number;
+}
+
+/** The value mapping of a column that feeds an option field (null for any other column). */
+export function optionMappingOf(doc: MapDocument, kind: TabularKind, c: ColumnSpec): OptionMapping | null {
+  const choice = choiceOf(doc, kind, c.field);
+  if (!choice) return null;
+  const values = (c.observed ?? []).map(([value, count]): OptionValue => {
+    const label = optionLabelFor(value, c.values, choice.options);
+    // A null comes only from the admin's mapping: "leave the field empty".
+    if (label === null) return { value, count, option: null, status: 'empty' };
+    if (typeof label === 'string' && choice.options.includes(label))
+      return { value, count, option: label, status: 'option' };
+    return { value, count, option: null, status: 'unmatched' };
+  });
+  return {
+    where: choice.where,
+    options: [...choice.options],
+    canAddOptions: choice.destination.kind === 'custom',
+    values,
+    unmatched: values.filter((v) => v.status === 'unmatched').length,
+  };
 }
 
 function undecidedOrders(c: ColumnSpec, profile: ColumnProfile | undefined): string[] {

@@ -198,6 +198,15 @@ export const FITTING_TYPES: Record<ValueKind, readonly string[]> = {
   reference: [],
 };
 
+/** Every Pipedrive field type that can hold a kind of value: multiple options also hold text and choices. */
+export function fittingTypes(value: ValueKind): readonly string[] {
+  return value === 'text' || value === 'choice' ? [...FITTING_TYPES[value], 'set'] : FITTING_TYPES[value];
+}
+
+export function fitsType(value: ValueKind, type: string): boolean {
+  return fittingTypes(value).includes(type);
+}
+
 /** The type of a new custom field we create for a kind of value. */
 export const NEW_FIELD_TYPE: Record<ValueKind, WritableFieldType> = {
   text: 'varchar',

@@ -2,13 +2,28 @@
 // reason and flags; every destination with its sources; what blocks confirmation; and the gaps (columns
 // with no destination, destinations with no data). Pure.
 import type { ColumnProfile } from '../actimo/profile.ts';
+import { type AccountFields, typeWords } from '../pipedrive/fields.ts';
 import { KIND_FIELDS } from '../staging/vocabulary.ts';
 import type { ColumnSpec, DestinationSpec, MapDocument, MapSettings } from './document.ts';
 import { columnTransform, fieldWords } from './explain.ts';
 import { type Feed, feedsOf } from './feeds.ts';
 import { describeDestination } from './payload-describe.ts';
-import { type Blocker, blockersOf, columnFlags, type Flag } from './review.ts';
-import { STANDARD_LABELS, type StandardKey, targetOf } from './targets.ts';
+import {
+  type Blocker,
+  blockersOf,
+  columnFlags,
+  type Flag,
+  type OptionMapping,
+  optionMappingOf,
+} from './review.ts';
+import {
+  fitsType,
+  type PipedriveEntity,
+  STANDARD_LABELS,
+  type StandardKey,
+  targetOf,
+  targetsOf,
+} from './targets.ts';
 import { fedTargets } from './wanted.ts';
 
 export interface ColumnView extends ColumnSpec {
@@ -17,6 +32,8 @@ export interface ColumnView extends ColumnSpec {
   destination: string;
   feeds: Feed[];
   flags: Flag[];
+  /** For a column that feeds an option field: its options and what each value found becomes. */
+  optionMapping: OptionMapping | null;
   profile: Pick<ColumnProfile, 'type' | 'nonEmpty' | 'nullRate' | 'distinct' | 'examples'> | null;
 }
 
@@ -155,6 +172,7 @@ export function mapView(
         destination: c.field === null ? 'not migrated (ignored)' : columnDestination(doc, feeds),
         feeds,
         flags: columnFlags(doc, f, c, p),
+        optionMapping: optionMappingOf(doc, f.kind, c),
         profile: p
           ? {
               type: p.type,
@@ -199,4 +217,34 @@ export function mapView(
     canConfirm: blockers.length === 0 && meta.status === 'draft',
     gaps: gapsOf(doc),
   };
+}
+
+/** A custom field the account already has, and the targets of its entity whose values it can hold. */
+export interface ExistingFieldChoice {
+  code: string;
+  name: string;
+  type: string;
+  /** The type as Pipedrive's screens name it ("single option"). */
+  typeLabel: string;
+  options: string[];
+  /** Targets (logical fields of the entity) this field may be chosen for. */
+  fits: string[];
+}
+
+/** The account's custom fields per entity, each with the targets whose type it fits (`edit.ts` rules). */
+export function existingFieldChoices(account: AccountFields): Record<PipedriveEntity, ExistingFieldChoice[]> {
+  const of = (entity: PipedriveEntity): ExistingFieldChoice[] => {
+    const targets = targetsOf(entity).filter((t) => !t.noCustom && t.field !== 'name');
+    return account[entity]
+      .filter((f) => f.isCustom)
+      .map((f) => ({
+        code: f.code,
+        name: f.name,
+        type: f.type,
+        typeLabel: typeWords(f.type),
+        options: (f.options ?? []).map((o) => o.label),
+        fits: targets.filter((t) => fitsType(t.value, f.type)).map((t) => t.field),
+      }));
+  };
+  return { person: of('person'), organization: of('organization') };
 }

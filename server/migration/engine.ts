@@ -5,6 +5,7 @@
 // resolved by looking the record up before anything is sent again. The daily-budget share pauses the run
 // with `resume_at`. Read-back verification compares every field written.
 import { readFile } from 'node:fs/promises';
+import { updateMany, writeJson } from '../db.ts';
 import { clearHumanFields } from '../delta/changes.repository.ts';
 import { type DeltaPolicy, diffRecord } from '../delta/diff.ts';
 import { type Mapping, type ResolvedMap, sameValue, type ValueType } from '../mapping/index.ts';
@@ -16,7 +17,6 @@ import { loadActivities, loadFiles, loadOrganizations, loadPersons, type StagedF
 import {
   type LedgerIntent,
   type LedgerResult,
-  ledgerFor,
   maxSeq,
   openWrites,
   writeIntents,
@@ -49,7 +49,14 @@ import {
   toRecord,
   updateRecords,
 } from './records.repository.ts';
-import { executeUnderLease, Paused, type Progress, RunSession, type RunSessionDeps } from './run-session.ts';
+import {
+  executeUnderLease,
+  Paused,
+  type Progress,
+  RunSession,
+  type RunSessionDeps,
+  Stopped,
+} from './run-session.ts';
 import { getRun } from './runs.repository.ts';
 import type { EngineEntity, RunStatus } from './types.ts';
 
@@ -83,6 +90,8 @@ interface Prepared {
   fingerprint: string;
   beforeImage: Record<string, unknown> | null;
   seq: number;
+  /** `{ body, fields }` as JSON, made once for the intent and reused for the record when it is done. */
+  requestJson?: string;
   /** A delta update: what to record as written (the old body with the sent fields, held-back ones left out). */
   writtenBody?: Record<string, unknown>;
   /** A delta update under `overwrite`: human-changed fields this write overwrites. */
@@ -109,8 +118,21 @@ const EXISTING_STRIP = ['add_time', 'owner_id', 'visible_to'];
 /** Pipedrive's times as RFC 3339 UTC (v1 answers "YYYY-MM-DD HH:MM:SS"), so they order as text. */
 export function pipedriveTime(t: string | null | undefined): string | null {
   if (!t) return null;
+  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(t)) return t; // v2 answers in this form already
   const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t.replace(' ', 'T')}Z`);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The earlier written body with an update's fields over it (custom fields merged one by one). */
+function writtenAfter(
+  before: Record<string, unknown>,
+  sent: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...before, ...sent };
+  const cf = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined);
+  if (cf(before.custom_fields) && cf(sent.custom_fields))
+    out.custom_fields = { ...cf(before.custom_fields), ...cf(sent.custom_fields) };
+  return out;
 }
 
 function valueAt(obj: Record<string, unknown> | undefined | null, key: string): unknown {
@@ -218,13 +240,24 @@ class RunExecution extends RunSession<EngineDeps> {
     }
   }
 
-  /** One pass over the entity's records; returns how many writes were sent. */
+  /**
+   * One pass over the entity's records; returns how many writes were sent. Three chunks are in hand at
+   * once: while one is on the wire, the next is read, built and its intents written (so it can go the
+   * moment the wire is free, still never before its intents), and the answers of the one before are
+   * written.
+   */
   private async phasePass(entity: EngineEntity): Promise<number> {
     const size = this.d.chunkSize ?? 250;
-    let afterId = 0;
     let sent = 0;
-    let next = this.prepareChunk(entity, afterId, size);
-    // A chunk's answers are written (one transaction) while the next chunk is on the wire.
+    const stage = (afterId: number) => {
+      const p = this.prepareChunk(entity, afterId, size).then(async (c) => {
+        if (c && c.writes.length > 0) await this.writeChunkIntents(c.writes);
+        return c;
+      });
+      p.catch(() => undefined);
+      return p;
+    };
+    let next = stage(0);
     let flushing: Promise<void> = Promise.resolve();
     for (;;) {
       const chunk = await next;
@@ -232,17 +265,18 @@ class RunExecution extends RunSession<EngineDeps> {
         await flushing;
         return sent;
       }
-      afterId = chunk.lastId;
-      // The next chunk is read and built while this one is on the wire.
-      next = this.prepareChunk(entity, afterId, size);
-      next.catch(() => undefined);
+      next = stage(chunk.lastId);
       if (chunk.writes.length === 0) {
-        await flushing;
+        try {
+          await flushing;
+        } catch (err) {
+          await this.abandon(next, err);
+          throw err;
+        }
         flushing = this.checkpoint();
         flushing.catch(() => undefined);
         continue;
       }
-      await this.writeChunkIntents(chunk.writes);
       const answers = await this.pool(
         chunk.writes.map((w) => () => this.send(entity, w)),
         64,
@@ -251,12 +285,28 @@ class RunExecution extends RunSession<EngineDeps> {
         await flushing;
       } catch (err) {
         await this.recordAnswers(answers).catch(() => undefined);
+        await this.abandon(next, err);
         throw err;
       }
       sent += chunk.writes.length;
       flushing = this.settle(answers);
       flushing.catch(() => undefined);
     }
+  }
+
+  /**
+   * The run stops (a pause, the budget, the admin) with the next chunk's intents written and nothing of
+   * it sent: they are closed as not sent, so the next run does not have to look them up. With the lease
+   * lost they are left open: the new holder resolves them.
+   */
+  private async abandon(next: Promise<{ writes: Prepared[] } | null>, err: unknown): Promise<void> {
+    const chunk = await next.catch(() => null);
+    if (err instanceof Stopped && err.status === 'lost_lease') return;
+    if (!chunk || chunk.writes.length === 0) return;
+    const error = new Error('not sent: the run stopped before it');
+    await this.recordAnswers(chunk.writes.map((w) => ({ w, ok: false, notSent: true, error }))).catch(
+      () => undefined,
+    );
   }
 
   private async settle(answers: Answer[]): Promise<void> {
@@ -471,6 +521,21 @@ class RunExecution extends RunSession<EngineDeps> {
         return;
       }
       send = Object.fromEntries(Object.entries(body).filter(([k]) => !strip.includes(k)));
+      // What Pipedrive holds from us is the earlier write with this one over it: fields an update leaves
+      // out (add_time) are still there, and the read-back and the sample's diff keep showing them.
+      if (written) {
+        out.push({
+          record: r,
+          op,
+          body: send,
+          fields,
+          fingerprint: fp,
+          beforeImage: null,
+          seq: 0,
+          writtenBody: writtenAfter(written, send),
+        });
+        return;
+      }
     }
     out.push({ record: r, op, body: send, fields, fingerprint: fp, beforeImage: null, seq: 0 });
   }
@@ -524,11 +589,13 @@ class RunExecution extends RunSession<EngineDeps> {
   private async writeChunkIntents(writes: Prepared[]): Promise<void> {
     const { db } = this.d;
     for (const w of writes) w.seq = ++this.seq;
+    for (const w of writes) w.requestJson = writeJson({ body: w.body, fields: w.fields });
     const intents: LedgerIntent[] = writes.map((w) => ({
       recordId: w.record.id,
       seq: w.seq,
       op: w.op,
       request: { body: w.body, fields: w.fields },
+      ...(w.requestJson !== undefined ? { requestJson: w.requestJson } : {}),
       fingerprint: w.fingerprint,
       beforeImage: w.beforeImage,
     }));
@@ -622,7 +689,9 @@ class RunExecution extends RunSession<EngineDeps> {
           state: 'done',
           pipedriveId: a.id ?? r.pipedriveId,
           fingerprint: a.w.fingerprint,
-          written: { body: a.w.writtenBody ?? a.w.body, fields: a.w.fields },
+          ...(a.w.writtenBody === undefined && a.w.requestJson !== undefined
+            ? { writtenJson: a.w.requestJson }
+            : { written: { body: a.w.writtenBody ?? a.w.body, fields: a.w.fields } }),
           updateTime: a.updateTime ?? null,
         });
       } else if (a.notSent) {
@@ -846,12 +915,16 @@ class RunExecution extends RunSession<EngineDeps> {
   private async verify(): Promise<void> {
     const { db } = this.d;
     const since = await this.sinceForRun();
+    // The records this run wrote (ids only: the requests they carry are not needed here).
+    const ids = new Set(
+      (
+        await db('ledger')
+          .where({ company_id: this.companyId, run_id: this.runRow.id, state: 'done' })
+          .distinct('record_id')
+      ).map((l) => Number(l.record_id)),
+    );
+    if (ids.size === 0) return;
     for (const entity of PHASES) {
-      const written = (
-        await ledgerFor(db, this.companyId, this.migrationId, { runId: this.runRow.id })
-      ).filter((l) => l.state === 'done');
-      const ids = new Set(written.map((l) => l.recordId));
-      if (ids.size === 0) continue;
       const recs = (
         await listRecords(db, this.companyId, this.migrationId, {
           entity,
@@ -919,10 +992,17 @@ class RunExecution extends RunSession<EngineDeps> {
             .delete();
         for (let i = 0; i < mismatches.length; i += 50)
           await trx('migration_mismatches').insert(mismatches.slice(i, i + 50));
-        for (const u of updates)
-          await trx('migration_records')
-            .where({ company_id: this.companyId, id: u.id })
-            .update({ verified: u.verified, mismatch_count: u.count, read_back: JSON.stringify(u.readBack) });
+        await updateMany(trx, 'migration_records', {
+          where: { company_id: this.companyId },
+          key: ['id'],
+          columns: { id: 'bigint', verified: 'boolean', mismatch_count: 'integer', read_back: 'text' },
+          rows: updates.map((u) => ({
+            id: u.id,
+            verified: u.verified,
+            mismatch_count: u.count,
+            read_back: JSON.stringify(u.readBack),
+          })),
+        });
       });
     }
   }

@@ -1,6 +1,6 @@
 // migration_records: one row per source record per migration, with its plan, its Pipedrive id once known,
 // its state, and the fingerprint and values of the last payload written. Every function takes the company.
-import { type Knex, readBool, readJson, writeJson } from '../db.ts';
+import { type Knex, readBool, readJson, type SqlType, updateMany, writeJson } from '../db.ts';
 import type { Counts, EngineEntity, RecordAction, RecordState } from './types.ts';
 import { emptyCounts } from './types.ts';
 
@@ -240,23 +240,40 @@ export interface RecordOutcome {
   pipedriveId?: number | null;
   fingerprint?: string | null;
   written?: Record<string, unknown> | null;
+  /** `written` already as JSON (wins over `written`). */
+  writtenJson?: string;
   updateTime?: string | null;
   errorCode?: string | null;
   errorMessage?: string | null;
   runId: number;
 }
 
+const OUTCOME_COLUMNS: Readonly<Record<string, SqlType>> = {
+  id: 'bigint',
+  state: 'text',
+  last_run_id: 'bigint',
+  pipedrive_id: 'bigint',
+  fingerprint: 'text',
+  written: 'text',
+  update_time: 'text',
+  error_code: 'text',
+  error_message: 'text',
+};
+
+/** Outcomes in a few statements: one per shape of patch (the columns it sets), a few hundred rows each. */
 export async function updateRecords(
   trx: Knex,
   companyId: number,
   outcomes: readonly RecordOutcome[],
   now: number,
 ): Promise<void> {
+  const byShape = new Map<string, Row[]>();
   for (const o of outcomes) {
-    const patch: Row = { state: o.state, updated_at: now, last_run_id: o.runId };
+    const patch: Row = { id: o.recordId, state: o.state, last_run_id: o.runId };
     if (o.pipedriveId !== undefined) patch.pipedrive_id = o.pipedriveId;
     if (o.fingerprint !== undefined) patch.fingerprint = o.fingerprint;
-    if (o.written !== undefined) patch.written = o.written === null ? null : writeJson(o.written);
+    if (o.writtenJson !== undefined) patch.written = o.writtenJson;
+    else if (o.written !== undefined) patch.written = o.written === null ? null : writeJson(o.written);
     if (o.updateTime !== undefined) patch.update_time = o.updateTime;
     if (o.errorCode !== undefined) patch.error_code = o.errorCode;
     if (o.errorMessage !== undefined) patch.error_message = o.errorMessage?.slice(0, 2000) ?? null;
@@ -264,6 +281,18 @@ export async function updateRecords(
       patch.error_code = null;
       patch.error_message = null;
     }
-    await trx('migration_records').where({ company_id: companyId, id: o.recordId }).update(patch);
+    const shape = Object.keys(patch).join(',');
+    const rows = byShape.get(shape);
+    if (rows) rows.push(patch);
+    else byShape.set(shape, [patch]);
+  }
+  for (const [shape, rows] of byShape) {
+    await updateMany(trx, 'migration_records', {
+      where: { company_id: companyId },
+      key: ['id'],
+      columns: Object.fromEntries(shape.split(',').map((c) => [c, OUTCOME_COLUMNS[c]!])),
+      rows,
+      set: { updated_at: now },
+    });
   }
 }

@@ -112,8 +112,21 @@ export function normalisePath(pathname: string): string {
   return p.startsWith('/v1/') ? `/api${p}` : p;
 }
 
+// Every request asks; most ask for the same few routes (a create has no id in its path).
+const known = new Map<string, CallCost>();
+
 /** Cost of one request, from its method and path (the path after the API domain). */
 export function costOf(method: string, pathname: string): CallCost {
+  const key = `${method} ${pathname}`;
+  const hit = known.get(key);
+  if (hit) return hit;
+  const cost = lookUpCost(method, pathname);
+  if (known.size >= 2_000) known.clear();
+  known.set(key, cost);
+  return cost;
+}
+
+function lookUpCost(method: string, pathname: string): CallCost {
   const m = method.toUpperCase() as HttpMethod;
   const p = normalisePath(pathname);
   for (const r of ROUTE_COSTS) {

@@ -85,6 +85,8 @@ export class TokenBudget {
   private pendingRequests = 0;
   private loading: Promise<void> | undefined;
   private lastFlush = 0;
+  /** The budget day of instants in [dayFrom, dayUntil): asked on every request, worked out once a day. */
+  private cached = { day: '', from: 0, until: Number.NEGATIVE_INFINITY };
 
   constructor(
     private readonly companyId: number,
@@ -98,6 +100,15 @@ export class TokenBudget {
 
   setPolicy(policy: BudgetPolicy): void {
     this.policy = policy;
+    this.cached = { day: '', from: 0, until: Number.NEGATIVE_INFINITY };
+  }
+
+  private today(now: number): string {
+    const c = this.cached;
+    if (now >= c.from && now < c.until) return c.day;
+    const tz = this.policy.resetTimeZone;
+    this.cached = { day: budgetDay(now, tz), from: now, until: nextReset(now, tz) };
+    return this.cached.day;
   }
 
   get allowance(): number {
@@ -157,7 +168,7 @@ export class TokenBudget {
 
   /** On a new budget day, flush yesterday's spending and start from what the store holds for today. */
   private async roll(): Promise<void> {
-    const today = budgetDay(this.clock.now(), this.policy.resetTimeZone);
+    const today = this.today(this.clock.now());
     if (today === this.day) return;
     if (!this.loading) {
       this.loading = (async () => {

@@ -46,6 +46,16 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
 /** The API path (`/api/v2/persons/1`), whatever prefix the company's API domain has. */
 export function apiPathOf(url: string): string {
+  // The SDK's URLs are already plain (no dot segments, no escapes): cut the path out of the string.
+  const end = url.search(/[?#]/);
+  const raw = end >= 0 ? url.slice(0, end) : url;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw);
+  const start = scheme ? raw.indexOf('/', scheme[0].length) : 0;
+  if (start >= 0 && !/%|\/\.\.?(\/|$)/.test(raw)) {
+    const p = raw.slice(start);
+    const j = p.search(/\/(api\/v\d|v1)\//);
+    if (j >= 0) return p.slice(j);
+  }
   const pathname = new URL(url, 'http://x').pathname;
   const i = pathname.search(/\/(api\/v\d|v1)\//);
   return i >= 0 ? pathname.slice(i) : pathname;

@@ -1,9 +1,10 @@
 // The engine's half of the reconciliation report, read from its tables (decision 0006, docs/rollback.md):
 // the runs (epoch ms → ISO), every migration record in one final state with reason codes, the mismatches
 // found by read-back, % verified per destination (`person.email`…) from what each record was written with,
-// the engagement scores written, and the owners tally of the latest plan. Every query takes the company.
-import { type Knex, readJson } from '../db.ts';
-import { type EngineRecordRow, objectCounts } from './engine-facts.ts';
+// the engagement scores written, and the owners per e-mail from each record's owner resolution. Every
+// query takes the company.
+import { type Knex, readBool, readJson } from '../db.ts';
+import { type EngineRecordRow, objectCounts, ownerResolution } from './engine-facts.ts';
 import type { EngineFacts, Mismatch, OwnerResolution, ReportEntity } from './model.ts';
 import { REPORT_ENTITIES } from './model.ts';
 import type { EngineFactsSource, SkippedRecord } from './report.service.ts';
@@ -169,7 +170,7 @@ export class EngineFactsRepository implements EngineFactsSource {
     return {
       runs,
       objects,
-      owners: ownersOf(runRows),
+      owners: await ownersOf(db, companyId, migrationId, runRows),
       verified,
       mismatches,
       migratedEngagement,
@@ -267,24 +268,44 @@ async function unplannedNotes(db: Knex, companyId: number, migrationId: number):
 }
 
 /**
- * The engine records how many owners matched a Pipedrive user and how many fell back to the default owner
- * (the latest plan's tally over every person it built, skipped ones included; saved in the run's
- * estimate), not which e-mails: the per-e-mail lists stay empty and
- * `unavailable` says so.
+ * The owners per e-mail, from the owner resolution the plan stored on each person and activity record
+ * (`owner_email`, `owner_user_id`, `owner_defaulted`; skipped records have none), grouped in the database.
+ * A migration planned before the engine stored them has only the latest plan's tally (in the run's
+ * estimate): then the per-e-mail lists stay empty and `unavailable` says so.
  */
-function ownersOf(runRows: ReadonlyArray<Record<string, unknown>>): OwnerResolution {
-  let counts: OwnerResolution['counts'] = null;
+async function ownersOf(
+  db: Knex,
+  companyId: number,
+  migrationId: number,
+  runRows: ReadonlyArray<Record<string, unknown>>,
+): Promise<OwnerResolution> {
+  const groups = await db('migration_records')
+    .where({ company_id: companyId, migration_id: migrationId })
+    .whereNotNull('owner_defaulted')
+    .select('owner_email', 'owner_user_id', 'owner_defaulted')
+    .count({ n: '*' })
+    .groupBy('owner_email', 'owner_user_id', 'owner_defaulted');
+  let tally: OwnerResolution['counts'] = null;
   for (const r of runRows) {
     if (r.estimate == null) continue;
-    const tally = readJson<{ plan?: { owners?: { matched?: unknown; defaulted?: unknown } } }>(r.estimate)
-      .plan?.owners;
-    if (typeof tally?.matched === 'number' && typeof tally.defaulted === 'number')
-      counts = { matched: tally.matched, defaulted: tally.defaulted };
+    const t = readJson<{ plan?: { owners?: { matched?: unknown; defaulted?: unknown } } }>(r.estimate).plan
+      ?.owners;
+    if (typeof t?.matched === 'number' && typeof t.defaulted === 'number')
+      tally = { matched: t.matched, defaulted: t.defaulted };
   }
+  if (groups.length > 0 || !tally || tally.matched + tally.defaulted === 0)
+    return ownerResolution(
+      (groups as Array<Record<string, unknown>>).map((g) => ({
+        email: g.owner_email == null ? null : String(g.owner_email),
+        userId: g.owner_user_id == null ? null : Number(g.owner_user_id),
+        defaulted: readBool(g.owner_defaulted),
+        records: Number(g.n),
+      })),
+    );
   return {
     matched: [],
     defaulted: [],
-    counts,
+    counts: tally,
     unavailable:
       'The engine records how many owners matched a Pipedrive user and how many went to the default owner, not which e-mails.',
   };

@@ -156,16 +156,22 @@ export function reportHtml(r: ReconciliationReport): string {
   const ownerCounts = r.owners?.counts
     ? `<p>${n(r.owners.counts.matched)} record(s) with an owner matched to a Pipedrive user, ${n(r.owners.counts.defaulted)} given the default owner.</p>`
     : '';
+  const userName = (id: number | null) => (id === null ? 'the default owner' : `Pipedrive user ${id}`);
   const owners = r.owners?.unavailable
     ? `${ownerCounts}<p>${escapeHtml(r.owners.unavailable)}</p>`
     : r.owners
-      ? table(
+      ? ownerCounts +
+        table(
           ['Owner email', 'Resolution', 'Records'],
           [
-            ...r.owners.matched.map((o) => [escapeHtml(o.email), 'matched a Pipedrive user', n(o.records)]),
-            ...r.owners.defaulted.map((o) => [
+            ...r.owners.matched.map((o) => [
               escapeHtml(o.email),
-              `no such user: defaulted to ${escapeHtml(o.fallback)}`,
+              `matched ${userName(o.userId)}`,
+              n(o.records),
+            ]),
+            ...r.owners.defaulted.map((o) => [
+              o.email === null ? '(none in the export)' : escapeHtml(o.email),
+              `${o.email === null ? 'no owner named' : 'no such user'}: defaulted to ${userName(o.fallbackUserId)}`,
               n(o.records),
             ]),
           ],

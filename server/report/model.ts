@@ -21,11 +21,14 @@ export interface EngineObjectCounts {
 }
 
 export interface OwnerResolution {
-  /** Owner emails found among the Pipedrive users, with the records they own. */
-  matched: Array<{ email: string; records: number }>;
-  /** Owner emails that matched no user: those records went to the fallback owner. */
-  defaulted: Array<{ email: string; records: number; fallback: string }>;
-  /** Persons whose owner matched a user or went to the default owner (the latest plan's tally, skipped persons included); null: not recorded. */
+  /** Owner e-mails found among the Pipedrive users (lower case), with the user and the records they own. */
+  matched: Array<{ email: string; userId: number | null; records: number }>;
+  /**
+   * Owner e-mails of the Actimo export that matched no user (lower case; null: the export named no owner),
+   * with the records that went to the default owner instead (`fallbackUserId`, the connection's user).
+   */
+  defaulted: Array<{ email: string | null; records: number; fallbackUserId: number | null }>;
+  /** Records whose owner matched a user or went to the default owner (the sums of the lists); null: not recorded. */
   counts?: { matched: number; defaulted: number } | null;
   /** Why the per-e-mail lists are empty although records were written (absent: they are complete). */
   unavailable?: string;

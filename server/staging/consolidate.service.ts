@@ -26,7 +26,7 @@ import {
   type SourceFile,
   setMigrationStatus,
 } from './source-file.repository.ts';
-import { readRowsPage } from './source-rows.repository.ts';
+import { readRows } from './source-rows.repository.ts';
 import {
   clearConsolidation,
   countRows,
@@ -82,8 +82,16 @@ export async function consolidate(
     await db.transaction(async (trx) => {
       await clearConsolidation(trx, companyId, migrationId);
       for (const table of tables) await collectFacts(trx, companyId, table, options, spill);
-      for await (const bucket of spill.groups())
-        await reduceBucket(trx, companyId, migrationId, bucket, attachments);
+      // One bucket's records in flight: the database writes bucket N (in its own thread or process)
+      // while this thread reduces bucket N+1; waiting before sending the next keeps memory bounded.
+      let writing: Promise<void> = Promise.resolve();
+      for await (const bucket of spill.groups()) {
+        const out = reduceBucket(bucket, attachments);
+        await writing;
+        writing = writeBucket(trx, companyId, migrationId, out);
+        writing.catch(() => undefined);
+      }
+      await writing;
       await runCrossChecks(trx, companyId, migrationId);
       await updateIssueCounts(trx, companyId, migrationId);
       await setMigrationStatus(trx, companyId, migrationId, 'staged');
@@ -101,25 +109,16 @@ async function collectFacts(
   options: ConsolidationOptions,
   spill: FactSpill,
 ): Promise<void> {
-  let after = 0;
-  for (;;) {
-    const page = await readRowsPage(db, companyId, table.fileId, after, ROW_PAGE);
-    if (page.length === 0) return;
+  // The next page is read (by the database's thread or process) while this one becomes facts.
+  for await (const page of readRows(db, companyId, table.fileId, ROW_PAGE)) {
     const facts: Fact[] = [];
-    for (const { row, cells } of page) facts.push(...factsOfRow(table, row, cells, options));
+    for (const { row, cells } of page) for (const f of factsOfRow(table, row, cells, options)) facts.push(f);
     await spill.add(facts);
-    after = page[page.length - 1]!.row;
   }
 }
 
 /** Reduces one bucket: people first, since the winning user row's company list feeds the memberships. */
-async function reduceBucket(
-  db: Knex,
-  companyId: number,
-  migrationId: number,
-  bucket: FactGroup[],
-  attachments: SourceFile[],
-): Promise<void> {
+function reduceBucket(bucket: FactGroup[], attachments: SourceFile[]): ReducedBucket {
   const records: StagedOut[] = [];
   const links: MembershipOut[] = [];
   const issues: Array<{ entity: Entity; actimoId: string; issue: StagingIssue }> = [];
@@ -144,6 +143,21 @@ async function reduceBucket(
   }
   for (const [key, facts] of [...derived.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
     take('membership', key, facts);
+  return { records, links, issues };
+}
+
+interface ReducedBucket {
+  records: StagedOut[];
+  links: MembershipOut[];
+  issues: Array<{ entity: Entity; actimoId: string; issue: StagingIssue }>;
+}
+
+async function writeBucket(
+  db: Knex,
+  companyId: number,
+  migrationId: number,
+  { records, links, issues }: ReducedBucket,
+): Promise<void> {
   await insertStaged(db, companyId, migrationId, records);
   await insertMemberships(db, companyId, migrationId, links);
   await insertIssues(db, companyId, migrationId, issues);

@@ -5,11 +5,11 @@
 // one id oldest first.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Fact, FactKind, FactPayload } from './facts.ts';
+import type { Provenance, StagedScalar } from './vocabulary.ts';
 
 /** About this many facts per bucket: the most consolidation holds in memory at once. */
 export const FACTS_PER_BUCKET = 5_000;
@@ -19,6 +19,48 @@ export interface FactGroup {
   kind: FactKind;
   key: string;
   facts: FactPayload[];
+}
+
+/**
+ * A fact on disk: [kind, key, when, seq, sub, values, columns, issues, fileId, row]. seq keeps the
+ * arrival order for equal recency. Field names are numbered once per spill: values are written as
+ * [field, value, field, value, …]. A value's provenance is almost always its own row's [fileId, row,
+ * column], so only the column is written, as [field, column, …]; any other provenance is written whole.
+ */
+type SpilledFact = [
+  FactKind,
+  string,
+  string,
+  number,
+  FactPayload['sub'],
+  Array<number | StagedScalar>,
+  Array<number | Provenance>,
+  FactPayload['i'],
+  number,
+  number,
+];
+
+/** One id's fact with what orders it among the id's others. */
+interface Ordered {
+  when: string;
+  fileId: number;
+  row: number;
+  seq: number;
+  payload: FactPayload;
+}
+
+/**
+ * Older before newer: by the row's own timestamp (a row without one counts as newer than any with one),
+ * then by file (later upload = newer), then by row, then by arrival.
+ */
+function byRecency(a: Ordered, b: Ordered): number {
+  if (a.when !== b.when) {
+    // Compared with a terminator, so '' (no timestamp) sorts after every date.
+    const x = `${a.when}|`;
+    const y = `${b.when}|`;
+    return x < y ? -1 : 1;
+  }
+  return a.fileId - b.fileId || a.row - b.row || a.seq - b.seq;
 }
 
 function bucketOf(key: string, buckets: number): number {
@@ -35,6 +77,8 @@ export class FactSpill {
   private readonly buffers: string[];
   private readonly streams: Array<WriteStream | undefined>;
   private seq = 0;
+  private readonly fieldIds = new Map<string, number>();
+  private readonly fieldNames: string[] = [];
 
   private constructor(
     private readonly dir: string,
@@ -53,10 +97,44 @@ export class FactSpill {
   async add(facts: readonly Fact[]): Promise<void> {
     for (const f of facts) {
       const b = bucketOf(f.key, this.buckets);
-      // [kind, key, recency, seq, payload]: seq keeps the arrival order for equal recency.
-      this.buffers[b] += `${JSON.stringify([f.kind, f.key, f.recency, this.seq++, f.payload])}\n`;
+      this.buffers[b] += `${JSON.stringify(this.encode(f, this.seq++))}\n`;
       if (this.buffers[b]!.length >= FLUSH_CHARS) await this.flush(b);
     }
+  }
+
+  private fieldId(name: string): number {
+    let id = this.fieldIds.get(name);
+    if (id === undefined) {
+      id = this.fieldNames.push(name) - 1;
+      this.fieldIds.set(name, id);
+    }
+    return id;
+  }
+
+  private encode(f: Fact, seq: number): SpilledFact {
+    const p = f.payload;
+    const [fileId, row] = p.at;
+    const values: Array<number | StagedScalar> = [];
+    for (const field in p.v) values.push(this.fieldId(field), p.v[field]!);
+    const columns: Array<number | Provenance> = [];
+    for (const field in p.s) {
+      const src = p.s[field]!;
+      columns.push(this.fieldId(field), src[0] === fileId && src[1] === row ? src[2] : src);
+    }
+    return [f.kind, f.key, f.when, seq, p.sub, values, columns, p.i, fileId, row];
+  }
+
+  private decode(x: SpilledFact): { kind: FactKind; key: string; fact: Ordered } {
+    const [kind, key, when, seq, sub, values, columns, i, fileId, row] = x;
+    const names = this.fieldNames;
+    const v: Record<string, StagedScalar> = {};
+    for (let k = 0; k < values.length; k += 2) v[names[values[k] as number]!] = values[k + 1] as StagedScalar;
+    const s: Record<string, Provenance> = {};
+    for (let k = 0; k < columns.length; k += 2) {
+      const c = columns[k + 1]!;
+      s[names[columns[k] as number]!] = typeof c === 'number' ? [fileId, row, c] : c;
+    }
+    return { kind, key, fact: { when, fileId, row, seq, payload: { sub, v, s, i, at: [fileId, row] } } };
   }
 
   private async flush(b: number): Promise<void> {
@@ -81,36 +159,30 @@ export class FactSpill {
     }
     for (let b = 0; b < this.buckets; b++) {
       if (!this.streams[b]) continue;
-      const groups = new Map<
-        string,
-        { kind: FactKind; key: string; facts: Array<[string, number, FactPayload]> }
-      >();
-      const lines = createInterface({
-        input: createReadStream(path.join(this.dir, `${b}.ndjson`)),
-        crlfDelay: Infinity,
-      });
-      for await (const line of lines) {
-        const [kind, key, recency, seq, payload] = JSON.parse(line) as [
-          FactKind,
-          string,
-          string,
-          number,
-          FactPayload,
-        ];
+      const groups = new Map<string, { kind: FactKind; key: string; facts: Ordered[] }>();
+      // A bucket is small (about FACTS_PER_BUCKET facts), so it is read whole and cut at newlines
+      // (JSON.stringify escapes every newline inside a fact).
+      const text = await readFile(path.join(this.dir, `${b}.ndjson`), 'utf8');
+      for (
+        let start = 0, end = text.indexOf('\n');
+        end >= 0;
+        start = end + 1, end = text.indexOf('\n', start)
+      ) {
+        const { kind, key, fact } = this.decode(JSON.parse(text.slice(start, end)) as SpilledFact);
         const id = `${kind}\u0000${key}`;
         let g = groups.get(id);
         if (!g) {
           g = { kind, key, facts: [] };
           groups.set(id, g);
         }
-        g.facts.push([recency, seq, payload]);
+        g.facts.push(fact);
       }
       const out: FactGroup[] = [...groups.values()]
         .sort((a, c) => (a.key < c.key ? -1 : a.key > c.key ? 1 : 0))
         .map((g) => ({
           kind: g.kind,
           key: g.key,
-          facts: g.facts.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1])).map((f) => f[2]),
+          facts: g.facts.sort(byRecency).map((f) => f.payload),
         }));
       groups.clear();
       yield out;

@@ -31,8 +31,11 @@ export interface FactPayload {
 export interface Fact {
   kind: FactKind;
   key: string;
-  /** Sorts older before newer: the row's own timestamp if it has one, then file, then row. */
-  recency: string;
+  /**
+   * The row's own timestamp ('' when it has none). Facts of one id are ordered older before newer by
+   * this, then by file, then by row (see FactSpill), so a row without one counts as the newest.
+   */
+  when: string;
   payload: FactPayload;
 }
 
@@ -54,10 +57,9 @@ function pad(n: number, w: number): string {
   return String(n).padStart(w, '0');
 }
 
-function recency(r: ReadRow, field: string | null, fileId: number, row: number): string {
-  const d = field ? r.fields.get(field)?.date : undefined;
-  const when = d ? `${d.date}T${d.time ?? '00:00:00'}` : '';
-  return `${when}|${pad(fileId, 12)}|${pad(row, 10)}`;
+function when(r: ReadRow, field: string): string {
+  const d = r.fields.get(field)?.date;
+  return d ? `${d.date}T${d.time ?? '00:00:00'}` : '';
 }
 
 function err(code: IssueCode, message: string, field?: string, source?: Provenance): StagingIssue {
@@ -152,7 +154,7 @@ function personFacts(f: FileMap, r: ReadRow, at: [number, number]): Fact[] {
     p.v.companyIds = companies.value;
     p.s.companyIds = companies.src;
   }
-  return [{ kind: 'person', key: id, recency: recency(r, 'updateTime', at[0], at[1]), payload: p }];
+  return [{ kind: 'person', key: id, when: when(r, 'updateTime'), payload: p }];
 }
 
 function organizationFact(r: ReadRow, at: [number, number]): Fact {
@@ -195,7 +197,7 @@ function organizationFact(r: ReadRow, at: [number, number]): Fact {
       .join(', ');
     if (line) p.v.address = line;
   }
-  return { kind: 'organization', key: id, recency: recency(r, null, at[0], at[1]), payload: p };
+  return { kind: 'organization', key: id, when: '', payload: p };
 }
 
 /** Metric exports: every field but the person reference is carried, and which date orders the rows. */
@@ -255,7 +257,7 @@ function activityFact(f: FileMap, r: ReadRow, at: [number, number], opts: Consol
   }
   if (!str(r, 'personId'))
     p.i.push({ ...err('user_not_found', 'the activity names no user'), severity: 'warning' });
-  return { kind: 'activity', key, recency: recency(r, null, at[0], at[1]), payload: p };
+  return { kind: 'activity', key, when: '', payload: p };
 }
 
 /** All facts of one row of a file. */
@@ -284,7 +286,7 @@ export function factsOfRow(
       const p = payload('memberships', r, ['companyId', 'primary'], at);
       const person = keyOf(r, 'personId', at, p, 'membership');
       if (!str(r, 'companyId')) return [];
-      return [{ kind: 'membership', key: person, recency: recency(r, null, at[0], at[1]), payload: p }];
+      return [{ kind: 'membership', key: person, when: '', payload: p }];
     }
     case 'activities':
       return [activityFact(f, r, at, opts)];
@@ -296,7 +298,7 @@ export function factsOfRow(
         {
           kind: 'file',
           key: `${person}:${where}`,
-          recency: recency(r, 'uploadDate', at[0], at[1]),
+          when: when(r, 'uploadDate'),
           payload: p,
         },
       ];
@@ -307,7 +309,7 @@ export function factsOfRow(
       const p = payload(f.kind, r, m.fields, at);
       const person = keyOf(r, 'personId', at, p, f.kind);
       if (f.kind === 'training' && num(r, 'quizScore') === undefined) delete p.v.quizScore;
-      return [{ kind: 'metrics', key: person, recency: recency(r, m.when, at[0], at[1]), payload: p }];
+      return [{ kind: 'metrics', key: person, when: when(r, m.when), payload: p }];
     }
   }
 }

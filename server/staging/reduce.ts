@@ -207,7 +207,7 @@ export function reduceGroup(kind: FactKind, key: string, facts: readonly FactPay
   const derived: Fact[] = companies.map((companyId, listed) => ({
     kind: 'membership',
     key,
-    recency: '',
+    when: '',
     payload: {
       sub: 'users',
       v: { companyId, listed },

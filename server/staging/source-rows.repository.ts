@@ -6,6 +6,7 @@ import type { Client as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database as SqliteDb } from 'sqlite3';
 import { engineOf, type Knex } from '../db.ts';
+import { copyText } from './bulk.repository.ts';
 
 export interface RowSink {
   /** Consecutive rows numbered from `firstRow`; resolves when the driver can take more (backpressure). */
@@ -55,13 +56,6 @@ async function openSqliteSink(db: Knex, companyId: number, fileId: number): Prom
       }
     },
   };
-}
-
-/** COPY's text format: backslash, tab, newline and carriage return are escaped. */
-function copyText(s: string): string {
-  return /[\\\t\n\r]/.test(s)
-    ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
-    : s;
 }
 
 async function openPgSink(db: Knex, companyId: number, fileId: number): Promise<RowSink> {
@@ -143,6 +137,64 @@ async function openPgSink(db: Knex, companyId: number, fileId: number): Promise<
   };
 }
 
+/**
+ * A file's rows in row order, `pageSize` at a time; the next page is already being read while the caller
+ * works on this one. On PostgreSQL this is one query through a cursor (inside the caller's transaction):
+ * keyset pages there were planned from a freshly COPYed table without statistics, as a bitmap scan of
+ * every remaining row plus a sort per page, which is quadratic in the file's size. On SQLite keyset pages
+ * are primary-key range scans.
+ */
+export async function* readRows(
+  db: Knex,
+  companyId: number,
+  fileId: number,
+  pageSize: number,
+): AsyncGenerator<Array<{ row: number; cells: string[] }>> {
+  if (engineOf(db) === 'postgres' && db.isTransaction) {
+    const cursor = `source_rows_${fileId}`;
+    await db.raw(
+      `DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT row_number, cells FROM source_rows
+        WHERE file_id = ? AND company_id = ? ORDER BY row_number`,
+      [fileId, companyId],
+    );
+    try {
+      const fetch = async () => {
+        const res: { rows: RawRow[] } = await db.raw(`FETCH ${pageSize} FROM ${cursor}`);
+        return res.rows.map(toRow);
+      };
+      let next = fetch();
+      for (;;) {
+        const page = await next;
+        if (page.length === 0) break;
+        next = fetch();
+        next.catch(() => undefined);
+        yield page;
+      }
+    } finally {
+      // After a failed statement the transaction is aborted and CLOSE fails too; that error is not news.
+      await db.raw(`CLOSE ${cursor}`).catch(() => undefined);
+    }
+    return;
+  }
+  let next = readRowsPage(db, companyId, fileId, 0, pageSize);
+  for (;;) {
+    const page = await next;
+    if (page.length === 0) return;
+    next = readRowsPage(db, companyId, fileId, page[page.length - 1]!.row, pageSize);
+    next.catch(() => undefined);
+    yield page;
+  }
+}
+
+interface RawRow {
+  row_number: number | string;
+  cells: string;
+}
+
+function toRow(r: RawRow): { row: number; cells: string[] } {
+  return { row: Number(r.row_number), cells: JSON.parse(r.cells) as string[] };
+}
+
 /** One page of a file's rows in row order (keyset paging, so every page is an index range scan). */
 export async function readRowsPage(
   db: Knex,
@@ -151,13 +203,13 @@ export async function readRowsPage(
   afterRow: number,
   limit: number,
 ): Promise<Array<{ row: number; cells: string[] }>> {
-  const rows: Array<{ row_number: number | string; cells: string }> = await db('source_rows')
+  const rows: RawRow[] = await db('source_rows')
     .select('row_number', 'cells')
     .where({ file_id: fileId, company_id: companyId })
     .andWhere('row_number', '>', afterRow)
     .orderBy('row_number')
     .limit(limit);
-  return rows.map((r) => ({ row: Number(r.row_number), cells: JSON.parse(r.cells) as string[] }));
+  return rows.map(toRow);
 }
 
 export async function deleteRowsOfFile(db: Knex, companyId: number, fileId: number): Promise<void> {

@@ -1,6 +1,6 @@
 // Staged records and their issues. Every function takes the company.
 import { type Knex, readBool, readJson } from '../db.ts';
-import { type BulkColumn, insertJsonRows } from './bulk.repository.ts';
+import { type BulkColumn, insertRows } from './bulk.repository.ts';
 import type { MembershipOut, StagedOut } from './reduce.ts';
 import type { Entity, Provenance, StagedScalar, StagingIssue } from './vocabulary.ts';
 
@@ -19,9 +19,15 @@ export async function clearConsolidation(db: Knex, companyId: number, migrationI
     await db(t).where({ company_id: companyId, migration_id: migrationId }).delete();
 }
 
+/** The columns every bulk-inserted row of one migration shares. */
+function scope(companyId: number, migrationId: number): Array<readonly [string, number]> {
+  return [
+    ['company_id', companyId],
+    ['migration_id', migrationId],
+  ];
+}
+
 const STAGED_COLUMNS: BulkColumn[] = [
-  ['company_id', 'int'],
-  ['migration_id', 'int'],
   ['actimo_id', 'text'],
   ['person_id', 'text'],
   ['data', 'json'],
@@ -39,10 +45,11 @@ export async function insertStaged(
   for (const r of records) {
     const table = ENTITY_TABLE[r.entity];
     const list = byTable.get(table) ?? [];
-    list.push([companyId, migrationId, r.actimoId, r.personId, r.data, r.provenance, r.issues.length]);
+    list.push([r.actimoId, r.personId, r.data, r.provenance, r.issues.length]);
     byTable.set(table, list);
   }
-  for (const [table, rows] of byTable) await insertJsonRows(db, table, STAGED_COLUMNS, rows);
+  const fixed = scope(companyId, migrationId);
+  for (const [table, rows] of byTable) await insertRows(db, table, fixed, STAGED_COLUMNS, rows);
 }
 
 export async function insertMemberships(
@@ -51,27 +58,18 @@ export async function insertMemberships(
   migrationId: number,
   links: readonly MembershipOut[],
 ): Promise<void> {
-  await insertJsonRows(
+  await insertRows(
     db,
     'staged_memberships',
+    scope(companyId, migrationId),
     [
-      ['company_id', 'int'],
-      ['migration_id', 'int'],
       ['person_id', 'text'],
       ['organization_id', 'text'],
       ['is_primary', 'bool'],
       ['source', 'text'],
       ['provenance', 'json'],
     ],
-    links.map((m) => [
-      companyId,
-      migrationId,
-      m.personId,
-      m.organizationId,
-      m.isPrimary,
-      m.source,
-      m.provenance,
-    ]),
+    links.map((m) => [m.personId, m.organizationId, m.isPrimary, m.source, m.provenance]),
   );
 }
 
@@ -81,12 +79,11 @@ export async function insertIssues(
   migrationId: number,
   issues: ReadonlyArray<{ entity: Entity; actimoId: string; issue: StagingIssue }>,
 ): Promise<void> {
-  await insertJsonRows(
+  await insertRows(
     db,
     'staging_issues',
+    scope(companyId, migrationId),
     [
-      ['company_id', 'int'],
-      ['migration_id', 'int'],
       ['entity', 'text'],
       ['actimo_id', 'text'],
       ['code', 'text'],
@@ -96,8 +93,6 @@ export async function insertIssues(
       ['source', 'json'],
     ],
     issues.map(({ entity, actimoId, issue }) => [
-      companyId,
-      migrationId,
       entity,
       actimoId,
       issue.code,

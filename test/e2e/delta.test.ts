@@ -10,19 +10,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateExportSet } from '../fixtures/generate.ts';
 import { sdkClients } from '../helpers/sandbox.ts';
-import { browserPerFile, type DroppedFile, dropFiles, openPanel, screenshotOf } from './helpers/browser.ts';
+import { browserPerFile, screenshotOf } from './helpers/browser.ts';
 import { harnessState } from './helpers/harness.ts';
+import { dropFiles, openPanel, type Upload, uploadOf } from './helpers/panel.ts';
 
-const hostUrl = inject('hostUrl');
 const panelUrl = inject('panelUrl');
 const pd = sdkClients(inject('sandboxUrl'), { apiKey: inject('sandboxToken') });
 const browser = browserPerFile();
-const open = (panelPath: string, width?: number) => openPanel(browser().page, hostUrl, panelPath, width);
+const open = (panelPath: string, width?: number) => openPanel(browser().page, panelPath, width);
 const USERS = 10;
 
 let dir: string;
 let files: string[];
-let newerUsers: DroppedFile;
+let newerUsers: Upload;
 let jobTitles: Map<string, string>;
 
 beforeAll(async () => {
@@ -44,7 +44,7 @@ beforeAll(async () => {
     return cells.join(',');
   });
   const text = `${header}\r\n${newer.join('\r\n')}\r\n`;
-  newerUsers = { name: 'users.csv', base64: Buffer.from(text).toString('base64') };
+  newerUsers = uploadOf('users.csv', Buffer.from(text));
 });
 
 afterAll(() => {

@@ -2,40 +2,26 @@
 // set, open the map, send one column's values somewhere else, preview a record's exact payload, confirm,
 // and create the custom fields in the sandbox. Checked on the screen, on the server's answers, and on the
 // sandbox's own fields through the official Pipedrive SDK.
-import { readFileSync, rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateExportSet } from '../fixtures/generate.ts';
 import { sdkClients } from '../helpers/sandbox.ts';
-import { browserPerFile, type DroppedFile, dropFiles, openPanel, screenshotOf } from './helpers/browser.ts';
+import { browserPerFile, screenshotOf } from './helpers/browser.ts';
 import { harnessState } from './helpers/harness.ts';
+import { dropFiles, exportsDirPerFile, openPanel, panelApi, type Upload, uploadOf } from './helpers/panel.ts';
 
-const hostUrl = inject('hostUrl');
-const panelUrl = inject('panelUrl');
 const pd = sdkClients(inject('sandboxUrl'), { apiKey: inject('sandboxToken') });
 const browser = browserPerFile();
-const open = (panelPath: string, width?: number) => openPanel(browser().page, hostUrl, panelPath, width);
+const dir = exportsDirPerFile('actimo-e2e-map-');
+const open = (panelPath: string, width?: number) => openPanel(browser().page, panelPath, width);
 
-let dir: string;
-let uploads: DroppedFile[];
+let uploads: Upload[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'actimo-e2e-map-'));
-  const set = await generateExportSet({ dir, users: 40, language: 'en', seed: 9 });
-  uploads = set.files.map((f) => ({ name: path.basename(f), base64: readFileSync(f).toString('base64') }));
+  const set = await generateExportSet({ dir: dir(), users: 40, language: 'en', seed: 9 });
+  uploads = set.files.map((f) => uploadOf(path.basename(f), readFileSync(f)));
 });
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function api<T>(apiPath: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`${panelUrl}${apiPath}`, init);
-  if (!res.ok) throw new Error(`${apiPath} answered ${res.status}`);
-  return (await res.json()) as T;
-}
 
 async function customFieldNames(): Promise<Map<string, string>> {
   const fields = [
@@ -52,7 +38,7 @@ describe('the field map', () => {
 
   beforeAll(async () => {
     migrationId = (
-      await api<{ id: number }>('/api/migrations', {
+      await panelApi<{ id: number }>('/api/migrations', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'Map step, English export' }),
@@ -70,7 +56,7 @@ describe('the field map', () => {
     const table = frame.getByRole('table', { name: 'Columns of users.csv' });
     await table.waitFor();
 
-    const map = await api<{
+    const map = await panelApi<{
       version: number;
       blockers: unknown[];
       files: Array<{ name: string; columns: unknown[] }>;
@@ -100,9 +86,10 @@ describe('the field map', () => {
     await expect
       .poll(async () => (await harnessState(browser().page)).snackbars.at(-1))
       .toBe('Person · Department: destination saved.');
-    await frame.getByText(/^Version 2 · draft/).waitFor();
+    // The status line (the list of versions, once reloaded, also names version 2).
+    await frame.locator('.map-status', { hasText: /^Version 2 · draft/ }).waitFor();
     await screenshotOf(editor, '31-map-column-editor');
-    const map = await api<{
+    const map = await panelApi<{
       version: number;
       destinations: Array<{ entity: string; field: string; destination: unknown }>;
     }>(`/api/migrations/${migrationId}/map`);
@@ -120,7 +107,7 @@ describe('the field map', () => {
     await panel.getByRole('button', { name: 'Show payload' }).click();
     const result = panel.getByRole('region', { name: 'Payload preview' });
     await result.waitFor();
-    const preview = await api<{ actimoId: string; payload: { body: unknown; note: string | null } }>(
+    const preview = await panelApi<{ actimoId: string; payload: { body: unknown; note: string | null } }>(
       `/api/migrations/${migrationId}/map/preview/person`,
     );
     expect(await result.locator('pre').first().textContent()).toBe(
@@ -160,7 +147,7 @@ describe('the field map', () => {
     const names = [...after.values()];
     expect(names).toContain('Actimo ID');
     expect(names).not.toContain('Department');
-    const versions = await api<{
+    const versions = await panelApi<{
       versions: Array<{ version: number; status: string; provisionedAt: string | null }>;
     }>(`/api/migrations/${migrationId}/map/versions`);
     expect(versions.versions[0]).toMatchObject({ version: 2, status: 'confirmed' });

@@ -2,59 +2,38 @@
 // migration, drop a generated Danish export set (a users file and a zip of the rest), see what was
 // recognised and staged, correct a kind the server could not tell, and look into the staged records.
 // The server really stages the files; the test checks the screen and the server's answers.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateExportSet } from '../fixtures/generate.ts';
 import { buildZip } from '../helpers/zip.ts';
-import {
-  browserPerFile,
-  type DroppedFile,
-  dropFiles,
-  openPanel,
-  screenshot,
-  screenshotOf,
-} from './helpers/browser.ts';
+import { browserPerFile, screenshot, screenshotOf } from './helpers/browser.ts';
 import { harnessState } from './helpers/harness.ts';
+import { dropFiles, exportsDirPerFile, openPanel, panelApi, type Upload, uploadOf } from './helpers/panel.ts';
 
-const hostUrl = inject('hostUrl');
-const panelUrl = inject('panelUrl');
 const browser = browserPerFile();
-const open = (panelPath: string, width?: number) => openPanel(browser().page, hostUrl, panelPath, width);
+const dir = exportsDirPerFile('actimo-e2e-upload-');
+const open = (panelPath: string, width?: number) => openPanel(browser().page, panelPath, width);
 
-let dir: string;
-let users: DroppedFile;
-let zip: DroppedFile;
+let users: Upload;
+let zip: Upload;
 
 // A pulse survey export whose headers no known export has: the server cannot tell its kind.
 const PULSE =
   'Medarbejder;Spørgsmål;Svar;Dato\r\n100001;Trives du?;4;03-02-2026\r\n100002;Trives du?;5;03-02-2026\r\n';
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'actimo-e2e-upload-'));
-  const set = await generateExportSet({ dir, users: 60, language: 'da', seed: 7 });
+  const set = await generateExportSet({ dir: dir(), users: 60, language: 'da', seed: 7 });
   const named = (file: string) => ({ name: path.basename(file), data: readFileSync(file) });
   const [brugere, ...rest] = set.files.map(named);
   if (brugere?.name !== 'brugere.csv') throw new Error(`the generator's first file is ${brugere?.name}`);
-  users = { name: brugere.name, base64: brugere.data.toString('base64') };
+  users = uploadOf(brugere.name, brugere.data);
   // The files export names files/contract-0.pdf: the zip carries it, as Actimo's download does.
   const entries = [...rest, { name: 'files/contract-0.pdf', data: Buffer.from('%PDF-1.4\n% contract 0\n') }];
-  zip = { name: 'actimo-export.zip', base64: buildZip(entries).toString('base64') };
-  writeFileSync(path.join(dir, 'pulse.csv'), PULSE);
+  zip = uploadOf('actimo-export.zip', buildZip(entries));
+  writeFileSync(path.join(dir(), 'pulse.csv'), PULSE);
 });
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function api<T>(apiPath: string): Promise<T> {
-  const res = await fetch(`${panelUrl}${apiPath}`);
-  if (!res.ok) throw new Error(`${apiPath} answered ${res.status}`);
-  return (await res.json()) as T;
-}
 
 async function facts(frame: Frame, card: string): Promise<string[]> {
   return frame
@@ -118,7 +97,7 @@ describe('creating a migration and uploading the exports', () => {
     await usersCard.getByRole('combobox', { name: 'Correct the kind' }).waitFor();
     await screenshotOf(usersCard, '22-recognised-file');
 
-    const files = await api<{ files: Array<{ name: string; kind: string; rowCount: number }> }>(
+    const files = await panelApi<{ files: Array<{ name: string; kind: string; rowCount: number }> }>(
       `/api/migrations/${migrationId}/files`,
     );
     expect(files.files.map((f) => [f.name, f.kind, f.rowCount])).toEqual([
@@ -138,7 +117,7 @@ describe('creating a migration and uploading the exports', () => {
   it('shows a file it could not recognise, and reads it again with the kind the admin chooses', async () => {
     const frame = await open(`/migrations/${migrationId}/upload`);
     // Through the file picker this time.
-    await frame.locator('input[type="file"]').setInputFiles(path.join(dir, 'pulse.csv'));
+    await frame.locator('input[type="file"]').setInputFiles(path.join(dir(), 'pulse.csv'));
     const batch = frame.getByRole('region', { name: 'Upload of pulse.csv' });
     await batch.getByRole('status').filter({ hasText: /^Done/ }).waitFor({ timeout: 30_000 });
     expect(await batch.locator('.upload-file').textContent()).toBe(
@@ -176,7 +155,7 @@ describe('creating a migration and uploading the exports', () => {
     await screenshotOf(card, '24-kind-corrected');
 
     const pulseFile = (
-      await api<{ files: Array<{ name: string; kind: string; kindOverridden: boolean }> }>(
+      await panelApi<{ files: Array<{ name: string; kind: string; kindOverridden: boolean }> }>(
         `/api/migrations/${migrationId}/files`,
       )
     ).files.find((f) => f.name === 'pulse.csv');
@@ -194,7 +173,7 @@ describe('creating a migration and uploading the exports', () => {
       '3 activities',
       '1 file',
     ]);
-    const detail = await api<{
+    const detail = await panelApi<{
       summary: {
         counts: Record<string, number>;
         issues: Array<{ entity: string; code: string; count: number }>;

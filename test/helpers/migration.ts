@@ -1,9 +1,12 @@
 // A migration ready to run against the sandbox: a sandbox company, the app pointed at it, a generated
 // export set staged, the field map confirmed and its custom fields provisioned; plus the engine's
-// service and an engine to execute runs in-process.
+// service and an engine to execute runs in-process. Also what the engine tests share: the harness of a
+// describe (`harnessFor`), the sandbox's live records, and the writes a run sent.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { CompanyDump } from '../../sandbox/state/company.ts';
 import type { Clock } from '../../server/clock.ts';
 import type { Engine } from '../../server/db.ts';
 import { buildMapping, type Mapping } from '../../server/mapping/index.ts';
@@ -15,9 +18,21 @@ import { generateExportSet } from '../fixtures/generate.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import { startTestSandbox, T0, type TestSandbox } from './sandbox.ts';
 
-export interface MigrationHarness {
+/** A sandbox the harness did not start in this process (a child process, for benchmarks). */
+export interface ExternalSandbox {
+  url: string;
+  apiToken: string;
+  companyId: number;
+  /** Its process, when it runs in another one. */
+  pid?: number;
+  /** PATCH /__sandbox/settings. */
+  updateSettings(settings: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface MigrationHarness<S extends TestSandbox | ExternalSandbox = TestSandbox> {
   app: TestApp;
-  sb: TestSandbox;
+  sb: S;
   migrationId: number;
   dataDir: string;
   mapping: Mapping;
@@ -26,26 +41,38 @@ export interface MigrationHarness {
   close(): Promise<void>;
 }
 
-export async function migrationHarness(
+export interface HarnessOptions<S extends TestSandbox | ExternalSandbox = TestSandbox> {
+  /** Starts the sandbox elsewhere (default: in this process, with the company on `plan`). */
+  sandbox?: () => Promise<S>;
+  users: number;
+  seed?: number;
+  plan?: 'lite' | 'growth' | 'premium' | 'ultimate';
+  settings?: Partial<CompanySettings>;
+  limits?: boolean;
+  clock?: Clock;
+  /** Extra environment for the app (e.g. PUBLIC_URL, with `port`, so sandbox webhooks reach it). */
+  env?: Record<string, string>;
+  port?: number;
+  /** Documents uploaded with the export set (the files export's attachments), by file name. */
+  attachments?: Record<string, Buffer>;
+}
+
+export async function migrationHarness<S extends TestSandbox | ExternalSandbox = TestSandbox>(
   engine: Engine,
-  o: {
-    users: number;
-    seed?: number;
-    plan?: 'lite' | 'growth' | 'premium' | 'ultimate';
-    settings?: Partial<CompanySettings>;
-    limits?: boolean;
-    clock?: Clock;
-    /** Extra environment for the app (e.g. PUBLIC_URL, with `port`, so sandbox webhooks reach it). */
-    env?: Record<string, string>;
-    port?: number;
-    /** Documents uploaded with the export set (the files export's attachments), by file name. */
-    attachments?: Record<string, Buffer>;
-  },
-): Promise<MigrationHarness> {
+  o: HarnessOptions<S>,
+): Promise<MigrationHarness<S>> {
   const plan = o.plan ?? 'premium';
-  const sb = await startTestSandbox({ clock: { start: T0 }, company: { name: 'Acme HR', plan, seats: 5 } });
-  if (o.limits === false)
-    sb.sandbox.updateSettings({ limits: { burst: false, search: false, budget: false } });
+  const sb = o.sandbox
+    ? await o.sandbox()
+    : ((await startTestSandbox({
+        clock: { start: T0 },
+        company: { name: 'Acme HR', plan, seats: 5 },
+      })) as S);
+  if (o.limits === false) {
+    const off = { limits: { burst: false, search: false, budget: false } };
+    if ('sandbox' in sb) sb.sandbox.updateSettings(off);
+    else await sb.updateSettings(off);
+  }
   const data = mkdtempSync(path.join(os.tmpdir(), 'engine-'));
   const app = await startTestApp(engine, {
     env: { DATA_DIR: data, ...o.env },
@@ -112,6 +139,53 @@ export async function migrationHarness(
       rmSync(data, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The harness of a describe's tests: made before them (`beforeAll`, on `engine`), closed after them.
+ * Returns it for the tests (a hook registered after this one runs after it is made).
+ */
+export function harnessFor(engine: Engine, o: HarnessOptions): () => MigrationHarness {
+  let h: MigrationHarness | undefined;
+  beforeAll(async () => {
+    h = await migrationHarness(engine, o);
+  }, 180_000);
+  afterAll(async () => h?.close());
+  return () => {
+    if (!h) throw new Error('the migration harness is made in beforeAll');
+    return h;
+  };
+}
+
+type RecordKind = 'persons' | 'organizations' | 'activities' | 'notes' | 'files';
+
+/** The company's records of one kind in the sandbox that are not deleted. */
+export function liveRecords<K extends RecordKind>(h: MigrationHarness, kind: K): CompanyDump[K]['records'] {
+  const records: ReadonlyArray<{ deleted_at: unknown }> = h.sb.sandbox.state(h.sb.companyId)[kind].records;
+  return records.filter((r) => r.deleted_at === null) as CompanyDump[K]['records'];
+}
+
+/** How many requests the company's sandbox has received so far: a mark for `writesSince`. */
+export function requestMark(h: MigrationHarness): number {
+  return h.sb.sandbox.requests.list({ companyId: h.sb.companyId }).length;
+}
+
+/** The writes (`METHOD /path`, every method but GET) the company's sandbox received since the mark. */
+export function writesSince(h: MigrationHarness, mark: number): string[] {
+  return h.sb.sandbox.requests
+    .list({ companyId: h.sb.companyId })
+    .slice(mark)
+    .filter((r) => r.method !== 'GET')
+    .map((r) => `${r.method} ${r.path}`);
+}
+
+/** Runs a full migration again (it must complete) and gives the writes it sent. */
+export async function writesOfAnotherRun(h: MigrationHarness): Promise<string[]> {
+  const mark = requestMark(h);
+  const run = await h.service.startFull(1, h.migrationId);
+  const status = await h.engine().execute(1, run.id);
+  if (status !== 'completed') throw new Error(`the migration run ended ${status}`);
+  return writesSince(h, mark);
 }
 
 /**

@@ -241,6 +241,103 @@ describe.each(ENGINES)('field-map API on %s', (engine) => {
     );
   });
 
+  it('shows what each value of an option column becomes, and adds a new option to our field through the column edit', async () => {
+    // A migration of its own: the other tests follow one map version by version.
+    const own = (await app.http.post('/api/migrations').send({ name: 'Options' }).expect(201)).body.id;
+    await upload(own, first);
+    let m = await map(own);
+    m = (
+      await app.http
+        .patch(`/api/migrations/${own}/map/destinations`)
+        .send({
+          version: m.version,
+          changes: [
+            {
+              entity: 'person',
+              field: 'department',
+              destination: { kind: 'custom', type: 'enum', options: ['Sales', 'HR'] },
+            },
+          ],
+        })
+        .expect(200)
+    ).body;
+    const users = fileOf(m, 'users');
+    type OptionColumn = Column & {
+      values?: Record<string, string | null>;
+      optionMapping: {
+        options: string[];
+        values: Array<{ value: string; count: number; option: string | null; status: string }>;
+      } | null;
+    };
+    const dept = column(m, 'users', 'Department') as OptionColumn;
+    // Counted over the raw rows of the generated export (seed 5), most frequent first.
+    expect(dept.optionMapping).toEqual({
+      where: 'Person · our custom field "Department" (single option)',
+      options: ['Sales', 'HR'],
+      canAddOptions: true,
+      values: [
+        { value: 'HR', count: 68, option: 'HR', status: 'option' },
+        { value: 'Sales', count: 62, option: 'Sales', status: 'option' },
+        { value: 'Drift; Nord', count: 61, option: null, status: 'unmatched' },
+        { value: 'Kundeservice', count: 56, option: null, status: 'unmatched' },
+        { value: 'Lager', count: 56, option: null, status: 'unmatched' },
+      ],
+      unmatched: 3,
+    });
+    expect(dept.flags.map((f) => f.code)).toEqual(['unmapped_values']);
+    const res = await app.http
+      .patch(`/api/migrations/${own}/map/source`)
+      .send({
+        version: m.version,
+        changes: [
+          {
+            fileId: users.fileId,
+            column: dept.column,
+            values: { Lager: 'Warehouse', 'Drift; Nord': null, Kundeservice: 'HR' },
+            newOptions: ['Warehouse'],
+          },
+        ],
+      })
+      .expect(200);
+    const after = column(res.body, 'users', 'Department') as OptionColumn;
+    expect(after.optionMapping).toEqual({
+      where: 'Person · our custom field "Department" (single option)',
+      options: ['Sales', 'HR', 'Warehouse'],
+      canAddOptions: true,
+      values: [
+        { value: 'HR', count: 68, option: 'HR', status: 'option' },
+        { value: 'Sales', count: 62, option: 'Sales', status: 'option' },
+        { value: 'Drift; Nord', count: 61, option: null, status: 'empty' },
+        { value: 'Kundeservice', count: 56, option: 'HR', status: 'option' },
+        { value: 'Lager', count: 56, option: 'Warehouse', status: 'option' },
+      ],
+      unmatched: 0,
+    });
+    expect(after.flags).toEqual([]);
+    expect(
+      (res.body as MapBody).destinations.find((d) => d.entity === 'person' && d.field === 'department')
+        ?.destination,
+    ).toEqual({
+      kind: 'custom',
+      logicalName: 'department__c',
+      name: 'Department',
+      type: 'enum',
+      options: ['Sales', 'HR', 'Warehouse'],
+    });
+    const email = users.columns.find((c) => c.field === 'email')!;
+    const refused = await app.http
+      .patch(`/api/migrations/${own}/map/source`)
+      .send({
+        version: res.body.version,
+        changes: [{ fileId: users.fileId, column: email.column, newOptions: ['Warehouse'] }],
+      })
+      .expect(400);
+    expect(refused.body.error).toMatchObject({
+      code: 'not_an_option_field',
+      message: `"${email.header}" does not feed a single or multiple option field, so it has no options to add to.`,
+    });
+  });
+
   it('previews the exact payload of a record, and says what is not known before provisioning', async () => {
     const res = await app.http
       .get(`/api/migrations/${migrationId}/map/preview/person?actimoId=100010`)

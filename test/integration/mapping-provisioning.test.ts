@@ -257,11 +257,13 @@ describe.each(ENGINES)('provisioning custom fields against the sandbox on %s', (
   describe('on an account that already has some of the fields', () => {
     let s: Setup;
     let departmentCode: string;
+    let engagementCode: string;
     beforeAll(async () => {
       s = await setup(engine, 'growth', path.join(dir, 'b'));
-      await s.sb.pd.personFields.addPersonField({
+      const engagement = await s.sb.pd.personFields.addPersonField({
         AddPersonFieldRequest: { field_name: 'Engagement score', field_type: 'double' },
       });
+      engagementCode = engagement.data!.field_code;
       const dept = await s.sb.pd.personFields.addPersonField({
         AddPersonFieldRequest: {
           field_name: 'Department',
@@ -291,6 +293,75 @@ describe.each(ENGINES)('provisioning custom fields against the sandbox on %s', (
         'Nothing was created: Department: the account already has a single option field named "Department", but ours is a text field: use the existing field, rename ours, leave department out, or put it in a note.',
       );
       expect(customFields(s, 'person')).toEqual(['Engagement score', 'Department']);
+    });
+
+    it('lists the account’s custom fields with the destinations each can hold', async () => {
+      const res = await s.app.http.get(`/api/migrations/${s.migrationId}/map/account-fields`).expect(200);
+      expect(res.body).toEqual({
+        person: [
+          {
+            code: engagementCode,
+            name: 'Engagement score',
+            type: 'double',
+            typeLabel: 'number',
+            options: [],
+            fits: [
+              'engagementScore',
+              'coursesStarted',
+              'coursesCompleted',
+              'quizAverage',
+              'messageOpenRate',
+              'messageClickRate',
+              'messageCount',
+              'surveyScore',
+            ],
+          },
+          {
+            code: departmentCode,
+            name: 'Department',
+            type: 'enum',
+            typeLabel: 'single option',
+            options: ['Sales', 'HR'],
+            fits: [
+              'actimoId',
+              'jobTitle',
+              'department',
+              'site',
+              'employmentStatus',
+              'language',
+              'managerId',
+              'companyName',
+              'messageDeliveryStatus',
+              'lastSurveyResponse',
+            ],
+          },
+        ],
+        organization: [],
+      });
+    });
+
+    it('refuses an existing field whose type cannot hold the values, saying which types can', async () => {
+      const m = (await s.app.http.get(`/api/migrations/${s.migrationId}/map`).expect(200)).body;
+      const res = await s.app.http
+        .patch(`/api/migrations/${s.migrationId}/map/destinations`)
+        .send({
+          version: m.version,
+          changes: [
+            {
+              entity: 'person',
+              field: 'department',
+              destination: { kind: 'existing', fieldCode: engagementCode },
+            },
+          ],
+        })
+        .expect(400);
+      expect(res.body.error).toMatchObject({
+        code: 'destination_does_not_fit',
+        message:
+          '"Engagement score" is a number field; Department needs text, autocomplete text, long text, single option, multiple options.',
+      });
+      const after = (await s.app.http.get(`/api/migrations/${s.migrationId}/map`).expect(200)).body;
+      expect(after.version).toBe(m.version);
     });
 
     it('uses the existing field once the admin chooses it and maps the values it has no option for', async () => {

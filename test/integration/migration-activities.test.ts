@@ -3,49 +3,46 @@
 // done, the person as primary participant, the owner matched by e-mail (else the default owner,
 // reported), and a note with the original note and the marker; the estimate equals the spend; a second
 // run writes nothing; creates applied and then answered by a dropped connection are not duplicated.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listRecords } from '../../server/migration/records.repository.ts';
 import { ENGINES } from '../helpers/db.ts';
-import { type MigrationHarness, migrationHarness } from '../helpers/migration.ts';
+import { harnessFor, liveRecords, writesOfAnotherRun } from '../helpers/migration.ts';
 
 // 200 users → the activities export has 10 rows (n = 0…9): user 100000+n, Call when n is odd, else
 // Meeting, "Follow-up n", 2024-01-01 + n days at 08+n:00 or :30 (Europe/Copenhagen), owner
 // nobody@elsewhere.example for n = 0, else admin@example.dk; a note for n = 0 and 7.
-describe.each(ENGINES)('the activities phase on %s', (engine) => {
-  let h: MigrationHarness;
-  let admin: number;
-  beforeAll(async () => {
-    h = await migrationHarness(engine, { users: 200, seed: 12 });
-    admin = h.sb.sandbox.addUser(h.sb.companyId, { name: 'Admin Example', email: 'admin@example.dk' }).id;
-  }, 180_000);
-  afterAll(async () => h?.close());
+const HARNESS = { users: 200, seed: 12 };
 
-  const live = () =>
-    h.sb.sandbox.state(h.sb.companyId).activities.records.filter((a) => a.deleted_at === null);
+describe.each(ENGINES)('the activities phase on %s', (engine) => {
+  const h = harnessFor(engine, HARNESS);
+  let admin: number;
+  beforeAll(() => {
+    admin = h().sb.sandbox.addUser(h().sb.companyId, { name: 'Admin Example', email: 'admin@example.dk' }).id;
+  });
 
   it('creates every call and meeting with its fields and links, and spends exactly the estimate', async () => {
-    const plan = await h.service.plan(1, h.migrationId);
+    const plan = await h().service.plan(1, h().migrationId);
     expect(plan.entities.activity).toEqual({ create: 10, merge: 0, skip: 0, done: 0, reasons: {} });
     expect(plan.activityOwners).toEqual({ matched: 9, defaulted: 1 });
-    const run = await h.service.startFull(1, h.migrationId);
-    expect(await h.engine().execute(1, run.id)).toBe('completed');
-    const spent = await h.service.run(1, run.id);
+    const run = await h().service.startFull(1, h().migrationId);
+    expect(await h().engine().execute(1, run.id)).toBe('completed');
+    const spent = await h().service.run(1, run.id);
     expect([spent.requests, spent.tokens]).toEqual([plan.estimate.requests, plan.estimate.tokens]);
 
-    const db = h.app.testDb.db;
-    const records = await listRecords(db, 1, h.migrationId, { entity: 'activity' });
+    const db = h().app.testDb.db;
+    const records = await listRecords(db, 1, h().migrationId, { entity: 'activity' });
     expect(records.map((r) => [r.state, r.verified, r.mismatchCount])).toEqual(
       Array(10).fill(['done', true, 0]),
     );
     const persons = new Map(
-      (await listRecords(db, 1, h.migrationId, { entity: 'person' })).map((p) => [
+      (await listRecords(db, 1, h().migrationId, { entity: 'person' })).map((p) => [
         p.actimoKey,
         p.pipedriveId,
       ]),
     );
-    const byId = new Map(live().map((a) => [a.id, a]));
+    const byId = new Map(liveRecords(h(), 'activities').map((a) => [a.id, a]));
     expect(byId.size).toBe(10);
-    const defaultOwner = h.sb.adminId;
+    const defaultOwner = h().sb.adminId;
     const first = byId.get(records.find((r) => r.personKey === '100000')!.pipedriveId!)!;
     expect({
       type: first.type,
@@ -80,8 +77,8 @@ describe.each(ENGINES)('the activities phase on %s', (engine) => {
 
   it("stores each record's owner resolution and shows it in the records API", async () => {
     const acts = (
-      await h.app.http
-        .get(`/api/migrations/${h.migrationId}/records`)
+      await h()
+        .app.http.get(`/api/migrations/${h().migrationId}/records`)
         .query({ entity: 'activity', limit: 500 })
         .expect(200)
     ).body.records as Array<{ personKey: string; owner: unknown }>;
@@ -91,51 +88,40 @@ describe.each(ENGINES)('the activities phase on %s', (engine) => {
       Array.from({ length: 10 }, (_, n) => [
         String(100000 + n),
         n === 0
-          ? { email: 'nobody@elsewhere.example', userId: h.sb.adminId, defaulted: true }
+          ? { email: 'nobody@elsewhere.example', userId: h().sb.adminId, defaulted: true }
           : { email: 'admin@example.dk', userId: admin, defaulted: false },
       ]),
     );
     const persons = (
-      await h.app.http
-        .get(`/api/migrations/${h.migrationId}/records`)
+      await h()
+        .app.http.get(`/api/migrations/${h().migrationId}/records`)
         .query({ entity: 'person', limit: 500 })
         .expect(200)
     ).body.records as Array<{ owner: { userId: number; defaulted: boolean } | null }>;
     expect(persons.length).toBe(200);
     // The export's users name no owner: every person goes to the default owner, and says so.
     expect(new Set(persons.map((p) => JSON.stringify(p.owner)))).toEqual(
-      new Set([JSON.stringify({ email: null, userId: h.sb.adminId, defaulted: true })]),
+      new Set([JSON.stringify({ email: null, userId: h().sb.adminId, defaulted: true })]),
     );
   });
 
   it('makes no write when run again', async () => {
-    const before = h.sb.sandbox.requests.list({ companyId: h.sb.companyId }).length;
-    const run = await h.service.startFull(1, h.migrationId);
-    expect(await h.engine().execute(1, run.id)).toBe('completed');
-    const writes = h.sb.sandbox.requests
-      .list({ companyId: h.sb.companyId })
-      .slice(before)
-      .filter((r: { method: string }) => r.method !== 'GET');
-    expect(writes).toEqual([]);
-    expect(live().length).toBe(10);
+    expect(await writesOfAnotherRun(h())).toEqual([]);
+    expect(liveRecords(h(), 'activities').length).toBe(10);
   }, 120_000);
 });
 
 describe('activity creates applied and then answered by a dropped connection', () => {
-  let h: MigrationHarness;
-  beforeAll(async () => {
-    h = await migrationHarness('sqlite', { users: 200, seed: 12 });
-  }, 180_000);
-  afterAll(async () => h?.close());
+  const h = harnessFor('sqlite', HARNESS);
 
   it('finds them by the marker in their note and creates each exactly once', async () => {
-    h.sb.sandbox.faults.inject({ kind: 'drop_after_write', match: { operation: 'addActivity' }, times: 4 });
-    const run = await h.service.startFull(1, h.migrationId);
-    expect(await h.engine().execute(1, run.id)).toBe('completed');
-    const db = h.app.testDb.db;
-    const records = await listRecords(db, 1, h.migrationId, { entity: 'activity' });
+    h().sb.sandbox.faults.inject({ kind: 'drop_after_write', match: { operation: 'addActivity' }, times: 4 });
+    const run = await h().service.startFull(1, h().migrationId);
+    expect(await h().engine().execute(1, run.id)).toBe('completed');
+    const db = h().app.testDb.db;
+    const records = await listRecords(db, 1, h().migrationId, { entity: 'activity' });
     expect(records.filter((r) => r.state !== 'done')).toEqual([]);
-    const acts = h.sb.sandbox.state(h.sb.companyId).activities.records.filter((a) => a.deleted_at === null);
+    const acts = liveRecords(h(), 'activities');
     expect(acts.length).toBe(10);
     expect(new Set(acts.map((a) => a.id))).toEqual(new Set(records.map((r) => r.pipedriveId)));
     const resolved = await db('ledger')

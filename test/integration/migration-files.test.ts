@@ -3,29 +3,22 @@
 // source batch; a file missing from the upload is skipped (`file_missing`); the estimate equals the
 // spend; a second run writes nothing; an upload or note applied and then answered by a dropped
 // connection is found again, never duplicated.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ledgerCounts } from '../../server/migration/ledger.repository.ts';
 import { listRecords } from '../../server/migration/records.repository.ts';
 import { ENGINES } from '../helpers/db.ts';
-import { type MigrationHarness, migrationHarness } from '../helpers/migration.ts';
+import { harnessFor, liveRecords, writesOfAnotherRun } from '../helpers/migration.ts';
 
 // 400 users → the files export has two rows: contract-0.pdf (user 100000) and contract-1.pdf (user 100001).
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
-describe.each(ENGINES)('the files phase on %s', (engine) => {
-  let h: MigrationHarness;
-  beforeAll(async () => {
-    h = await migrationHarness(engine, { users: 400, seed: 11, attachments: { 'contract-0.pdf': PDF } });
-  }, 180_000);
-  afterAll(async () => h?.close());
+const HARNESS = { users: 400, seed: 11, attachments: { 'contract-0.pdf': PDF } };
 
-  const liveFiles = () =>
-    h.sb.sandbox.state(h.sb.companyId).files.records.filter((f) => f.deleted_at === null);
-  const liveNotes = () =>
-    h.sb.sandbox.state(h.sb.companyId).notes.records.filter((n) => n.deleted_at === null);
+describe.each(ENGINES)('the files phase on %s', (engine) => {
+  const h = harnessFor(engine, HARNESS);
 
   it('uploads the file to its person with a note, skips the missing one, and spends exactly the estimate', async () => {
-    const plan = await h.service.plan(1, h.migrationId);
+    const plan = await h().service.plan(1, h().migrationId);
     expect(plan.entities.file).toEqual({
       create: 1,
       merge: 0,
@@ -43,23 +36,23 @@ describe.each(ENGINES)('the files phase on %s', (engine) => {
       requests: 1,
       tokens: 20,
     });
-    const run = await h.service.startFull(1, h.migrationId);
-    expect(await h.engine().execute(1, run.id)).toBe('completed');
-    const spent = await h.service.run(1, run.id);
+    const run = await h().service.startFull(1, h().migrationId);
+    expect(await h().engine().execute(1, run.id)).toBe('completed');
+    const spent = await h().service.run(1, run.id);
     expect([spent.requests, spent.tokens]).toEqual([plan.estimate.requests, plan.estimate.tokens]);
 
-    const db = h.app.testDb.db;
-    const files = await listRecords(db, 1, h.migrationId, { entity: 'file' });
+    const db = h().app.testDb.db;
+    const files = await listRecords(db, 1, h().migrationId, { entity: 'file' });
     expect(files.map((f) => [f.actimoKey, f.personKey, f.action, f.reasonCode, f.state, f.verified])).toEqual(
       [
         ['100000:files/contract-0.pdf', '100000', 'create', null, 'done', true],
         ['100001:files/contract-1.pdf', '100001', 'skip', 'file_missing', 'skipped', null],
       ],
     );
-    const person = (await listRecords(db, 1, h.migrationId, { entity: 'person' })).find(
+    const person = (await listRecords(db, 1, h().migrationId, { entity: 'person' })).find(
       (p) => p.actimoKey === '100000',
     )!;
-    const uploaded = liveFiles();
+    const uploaded = liveRecords(h(), 'files');
     expect(
       uploaded.map((f) => [f.id, f.person_id, f.name, Buffer.from(String(f.content), 'base64').toString()]),
     ).toEqual([[files[0]!.pipedriveId, person.pipedriveId, 'contract-0.pdf', PDF.toString()]]);
@@ -69,11 +62,11 @@ describe.each(ENGINES)('the files phase on %s', (engine) => {
       .select('state', 'error_code');
     expect(uploadLedger).toEqual([{ state: 'done', error_code: null }]);
 
-    const note = (await listRecords(db, 1, h.migrationId, { entity: 'note' })).find(
+    const note = (await listRecords(db, 1, h().migrationId, { entity: 'note' })).find(
       (n) => n.actimoKey === 'file:100000:files/contract-0.pdf',
     )!;
     expect(note.state).toBe('done');
-    const pdNote = liveNotes().find((n) => n.id === note.pipedriveId)!;
+    const pdNote = liveRecords(h(), 'notes').find((n) => n.id === note.pipedriveId)!;
     expect(pdNote.person_id).toBe(person.pipedriveId);
     expect(pdNote.content).toBe(
       '<p><b>File from Actimo</b></p><p>Original file name: contract-0.pdf</p><p>Uploaded: 2024-01-01</p>' +
@@ -82,48 +75,37 @@ describe.each(ENGINES)('the files phase on %s', (engine) => {
   }, 300_000);
 
   it('makes no write when run again', async () => {
-    const before = h.sb.sandbox.requests.list({ companyId: h.sb.companyId }).length;
-    const run = await h.service.startFull(1, h.migrationId);
-    expect(await h.engine().execute(1, run.id)).toBe('completed');
-    const writes = h.sb.sandbox.requests
-      .list({ companyId: h.sb.companyId })
-      .slice(before)
-      .filter((r: { method: string }) => r.method !== 'GET');
-    expect(writes).toEqual([]);
-    expect(liveFiles().length).toBe(1);
+    expect(await writesOfAnotherRun(h())).toEqual([]);
+    expect(liveRecords(h(), 'files').length).toBe(1);
   }, 120_000);
 });
 
 describe('an upload and file notes applied and then answered by a dropped connection', () => {
-  let h: MigrationHarness;
-  beforeAll(async () => {
-    h = await migrationHarness('sqlite', { users: 400, seed: 11, attachments: { 'contract-0.pdf': PDF } });
-  }, 180_000);
-  afterAll(async () => h?.close());
+  const h = harnessFor('sqlite', HARNESS);
 
   it('finds the upload among the files and the notes by their marker, and writes neither twice', async () => {
-    const plan = await h.service.plan(1, h.migrationId);
-    h.sb.sandbox.faults.inject({ kind: 'drop_after_write', match: { operation: 'addFile' } });
-    h.sb.sandbox.faults.inject({
+    const plan = await h().service.plan(1, h().migrationId);
+    h().sb.sandbox.faults.inject({ kind: 'drop_after_write', match: { operation: 'addFile' } });
+    h().sb.sandbox.faults.inject({
       kind: 'drop_after_write',
       match: { operation: 'addNote' },
       times: 1_000,
     });
-    const run = await h.service.startFull(1, h.migrationId);
-    const status = await h.engine().execute(1, run.id);
-    h.sb.sandbox.faults.clear();
+    const run = await h().service.startFull(1, h().migrationId);
+    const status = await h().engine().execute(1, run.id);
+    h().sb.sandbox.faults.clear();
     expect(status).toBe('completed');
-    const db = h.app.testDb.db;
-    const notes = await listRecords(db, 1, h.migrationId, { entity: 'note' });
+    const db = h().app.testDb.db;
+    const notes = await listRecords(db, 1, h().migrationId, { entity: 'note' });
     expect(notes.filter((n) => n.state !== 'done')).toEqual([]);
-    const live = h.sb.sandbox.state(h.sb.companyId).notes.records.filter((n) => n.deleted_at === null);
+    const live = liveRecords(h(), 'notes');
     expect(live.length).toBe(notes.length);
     expect(live.filter((n) => n.content.includes('file:100000:files/contract-0.pdf')).length).toBe(1);
-    const files = h.sb.sandbox.state(h.sb.companyId).files.records.filter((f) => f.deleted_at === null);
+    const files = liveRecords(h(), 'files');
     expect(files.map((f) => f.name)).toEqual(['contract-0.pdf']);
     const upload = await db('ledger').where({ op: 'upload' }).select('state', 'error_code', 'response_id');
     expect(upload).toEqual([{ state: 'done', error_code: 'resolved_found', response_id: files[0]!.id }]);
-    expect(await ledgerCounts(db, 1, h.migrationId)).toMatchObject({
+    expect(await ledgerCounts(db, 1, h().migrationId)).toMatchObject({
       'upload:done': 1,
       'create:done':
         plan.entities.organization.create +

@@ -2,6 +2,7 @@
 // connection, and 5xx answers (0 duplicates, 0 lost), and a daily budget share that runs out mid-run
 // (paused until the reset, then resumed with nothing lost). Fault draws come from the sandbox's seed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWrites } from '../../server/migration/ledger.repository.ts';
 import { listRecords } from '../../server/migration/records.repository.ts';
 import { runnableRuns } from '../../server/migration/runs.repository.ts';
 import { ShiftedClock } from '../helpers/clock.ts';
@@ -77,6 +78,8 @@ describe('a daily budget share that runs out mid-run', () => {
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(120);
     expect(await runnableRuns(h.app.testDb.db, clock.now())).toEqual([]);
+    // Every intent is closed (sent, or refused before it was sent): none is left for a lookup.
+    expect(await openWrites(h.app.testDb.db, 1, h.migrationId)).toEqual([]);
     // Nothing happens before the reset.
     expect(await h.engine().execute(1, run.id)).toBe('paused');
 

@@ -25,6 +25,7 @@ describe.each(ENGINES)('the reconciliation report of a real migration on %s', (e
   let h: MigrationHarness;
   let unnamed: string[];
   let failed: string[];
+  let admin: number;
   const report = async () =>
     (await h.app.http.get(`/api/migrations/${h.migrationId}/report`).expect(200))
       .body as ReconciliationReport;
@@ -49,6 +50,8 @@ describe.each(ENGINES)('the reconciliation report of a real migration on %s', (e
     };
     const survey = fields.data.find((f) => f.name === 'Survey score')!;
     expect((await h.sb.raw(`/api/v1/personFields/${survey.id}`, { method: 'DELETE' })).status).toBe(200);
+    // The activities export's owner for n ≠ 0 (the third activity's); its users name no owner.
+    admin = h.sb.sandbox.addUser(h.sb.companyId, { name: 'Admin Example', email: 'admin@example.dk' }).id;
     await migrateAll(h);
     failed = (
       await db('migration_records')
@@ -102,11 +105,20 @@ describe.each(ENGINES)('the reconciliation report of a real migration on %s', (e
       durationMs: Number(runs[0].finished_at) - Number(runs[0].started_at),
     });
     expect(r.totals!.requests).toBeGreaterThan(0);
-    expect(r.owners).toMatchObject({ matched: [], defaulted: [], counts: { matched: 0, defaulted: 60 } });
-    expect(r.owners!.unavailable).toMatch(/not which e-mails/);
+    // The 58 persons not skipped (the export names no owner) go to the default owner; of the activities
+    // only the third is not skipped, and its owner is a user.
+    expect(r.owners).toEqual({
+      matched: [{ email: 'admin@example.dk', userId: admin, records: 1 }],
+      defaulted: [{ email: null, records: 58, fallbackUserId: h.sb.adminId }],
+      counts: { matched: 1, defaulted: 58 },
+    });
     const html = (await h.app.http.get(`/api/migrations/${h.migrationId}/report.html`).expect(200)).text;
     expect(html).toContain(
-      '0 record(s) with an owner matched to a Pipedrive user, 60 given the default owner.',
+      '1 record(s) with an owner matched to a Pipedrive user, 58 given the default owner.',
+    );
+    expect(html).toContain(
+      `<tr><td>admin@example.dk</td><td>matched Pipedrive user ${admin}</td><td class="num">1</td></tr>` +
+        `<tr><td>(none in the export)</td><td>no owner named: defaulted to Pipedrive user ${h.sb.adminId}</td><td class="num">58</td></tr>`,
     );
     expect(html).not.toContain('No run yet');
     expect(r.mismatches).toEqual([]);
@@ -220,6 +232,21 @@ describe.each(ENGINES)('the reconciliation report of a real migration on %s', (e
     // The 12 users of the skip file, the file and the two activities skipped with their persons.
     expect(skipped.length).toBe(15);
   }, 120_000);
+
+  it("gives the plan's tally and says why the e-mails are missing for records planned before owners were stored", async () => {
+    await h.app.testDb
+      .db('migration_records')
+      .where({ company_id: 1, migration_id: h.migrationId })
+      .update({ owner_email: null, owner_user_id: null, owner_defaulted: null });
+    const r = await report();
+    expect(r.owners).toEqual({
+      matched: [],
+      defaulted: [],
+      counts: { matched: 0, defaulted: 60 },
+      unavailable:
+        'The engine records how many owners matched a Pipedrive user and how many went to the default owner, not which e-mails.',
+    });
+  });
 
   it('reads a file or activity key with its marker prefix back as the staged Actimo id', () => {
     expect(stagedIdOf('file', 'file:100003:docs/cv.pdf')).toBe('100003:docs/cv.pdf');

@@ -66,6 +66,7 @@ const ROUTES: Record<string, Probe> = {
   },
   'POST /migrations/:id/map/confirm': { scoped: true, body: (i) => ({ version: i.version }) },
   'GET /migrations/:id/map/preview/:entity': { scoped: true },
+  'GET /migrations/:id/map/account-fields': { scoped: true },
   'GET /migrations/:id/map/provisioning': { scoped: true },
   'POST /migrations/:id/map/provision': { scoped: true },
   'POST /migrations/:id/map/profiles': { scoped: true, body: () => ({ name: 'profile from B' }) },

@@ -301,10 +301,18 @@ describe('buildPersonPayload', () => {
     expect(r.skip).toBeNull();
   });
 
-  it('leaves a value the admin mapped to "empty" out without a problem', () => {
+  it('leaves a value the admin mapped to "empty" out, saying so with its reason code and nothing dropped', () => {
     const r = buildPersonPayload(anne({ employmentStatus: 'ukendt' }), map, refs);
     expect(r.body.custom_fields).not.toHaveProperty(P('employment_status__c'));
-    expect(r.problems).toEqual([]);
+    expect(r.problems.map((p) => [p.code, p.target, p.severity, p.message])).toEqual([
+      [
+        'value_skipped',
+        'employmentStatus',
+        'info',
+        'Employment status: "ukendt" is skipped by the value mapping: left empty',
+      ],
+    ]);
+    expect(r.skip).toBeNull();
   });
 
   it('skips a record with an invalid value when the map says so', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { costOf, costOfOp } from '../../server/pipedrive/costs.ts';
+import { apiPathOf } from '../../server/pipedrive/transport.ts';
 
 describe('Pipedrive token costs', () => {
   it.each([
@@ -27,5 +28,20 @@ describe('Pipedrive token costs', () => {
   it('prices operations by name for estimates', () => {
     expect(costOfOp('activities.add')).toBe(5);
     expect(() => costOfOp('persons.teleport')).toThrow('unknown Pipedrive operation persons.teleport');
+  });
+});
+
+describe('the API path of a request URL', () => {
+  it.each([
+    ['https://acme.pipedrive.com/api/v2/persons?cursor=abc', '/api/v2/persons'],
+    ['http://127.0.0.1:4010/proxy/api/v1/notes#top', '/api/v1/notes'],
+    ['https://acme.pipedrive.com/v1/notes/12', '/v1/notes/12'],
+    ['http://v1/api/v2/persons', '/api/v2/persons'],
+    ['https://x.test/a/../api/v2/persons', '/api/v2/persons'],
+    ['https://x.test/api/v2/persons/search?term=%40', '/api/v2/persons/search'],
+    ['/api/v2/organizations/5', '/api/v2/organizations/5'],
+    ['https://x.test/other', '/other'],
+  ])('%s is %s', (url, path) => {
+    expect(apiPathOf(url)).toBe(path);
   });
 });

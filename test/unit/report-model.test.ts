@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, type StagingFacts } from '../../server/report/build.ts';
-import { type EngineRecordRow, finalStateOf, objectCounts } from '../../server/report/engine-facts.ts';
+import {
+  type EngineRecordRow,
+  finalStateOf,
+  objectCounts,
+  ownerResolution,
+} from '../../server/report/engine-facts.ts';
 import { engagementChart, reportHtml } from '../../server/report/html.ts';
 import { checkInvariant, type EngineFacts, histogram } from '../../server/report/model.ts';
 import { skipCsv } from '../../server/report/skip-csv.ts';
@@ -76,8 +81,8 @@ const ENGINE: EngineFacts = {
     },
   },
   owners: {
-    matched: [{ email: 'admin@example.dk', records: 3 }],
-    defaulted: [{ email: 'nobody@x.dk', records: 1, fallback: 'installer@example.dk' }],
+    matched: [{ email: 'admin@example.dk', userId: 7, records: 3 }],
+    defaulted: [{ email: 'nobody@x.dk', records: 1, fallbackUserId: 1 }],
   },
   verified: { 'person.email': { written: 8, verified: 7 } },
   mismatches: [
@@ -200,6 +205,34 @@ describe('the HTML report', () => {
     expect(html.match(/<svg /g)?.length).toBe(1);
   });
 
+  it('lists each owner e-mail with its resolution and records, escaped, under the tally', () => {
+    const html = reportHtml(
+      buildReport(
+        STAGING,
+        {
+          ...ENGINE,
+          owners: {
+            matched: [{ email: 'admin@example.dk', userId: 7, records: 3 }],
+            defaulted: [
+              { email: '<b>@x.dk', records: 2, fallbackUserId: 1 },
+              { email: null, records: 1, fallbackUserId: 1 },
+            ],
+            counts: { matched: 3, defaulted: 3 },
+          },
+        },
+        NOW,
+      ),
+    );
+    expect(html).toContain(
+      '<p>3 record(s) with an owner matched to a Pipedrive user, 3 given the default owner.</p>' +
+        '<table><thead><tr><th>Owner email</th><th>Resolution</th><th>Records</th></tr></thead><tbody>' +
+        '<tr><td>admin@example.dk</td><td>matched Pipedrive user 7</td><td class="num">3</td></tr>' +
+        '<tr><td>&lt;b&gt;@x.dk</td><td>no such user: defaulted to Pipedrive user 1</td><td class="num">2</td></tr>' +
+        '<tr><td>(none in the export)</td><td>no owner named: defaulted to Pipedrive user 1</td><td class="num">1</td></tr>' +
+        '</tbody></table>',
+    );
+  });
+
   it('draws one bar per non-empty bin and source beside migrated', () => {
     const svg = engagementChart(histogram([5, 15, 15]), histogram([15]));
     expect(svg.match(/<rect /g)?.length).toBe(20 + 2);
@@ -231,6 +264,38 @@ describe('the skip file', () => {
         '100004;x;extra;duplicate;\r\n' +
         "100009;'=Head of ops;;http_400;Pipedrive refused the email\r\n",
     );
+  });
+});
+
+describe('owners per e-mail from the records’ owner resolution', () => {
+  it('folds case and spaces, lists most records first, and keeps records without an e-mail apart', () => {
+    expect(
+      ownerResolution([
+        { email: 'Admin@Example.dk', userId: 7, defaulted: false, records: 2 },
+        { email: ' admin@example.dk', userId: 7, defaulted: false, records: 3 },
+        { email: 'hr@example.dk', userId: 8, defaulted: false, records: 5 },
+        { email: 'nobody@elsewhere.example', userId: 1, defaulted: true, records: 4 },
+        { email: null, userId: 1, defaulted: true, records: 4 },
+        { email: 'gone@example.dk', userId: 1, defaulted: true, records: 1 },
+        { email: 'b@example.dk', userId: 1, defaulted: true, records: 1 },
+      ]),
+    ).toEqual({
+      matched: [
+        { email: 'admin@example.dk', userId: 7, records: 5 },
+        { email: 'hr@example.dk', userId: 8, records: 5 },
+      ],
+      defaulted: [
+        { email: 'nobody@elsewhere.example', records: 4, fallbackUserId: 1 },
+        { email: null, records: 4, fallbackUserId: 1 },
+        { email: 'b@example.dk', records: 1, fallbackUserId: 1 },
+        { email: 'gone@example.dk', records: 1, fallbackUserId: 1 },
+      ],
+      counts: { matched: 10, defaulted: 10 },
+    });
+  });
+
+  it('gives empty lists and zero counts when no record has an owner', () => {
+    expect(ownerResolution([])).toEqual({ matched: [], defaulted: [], counts: { matched: 0, defaulted: 0 } });
   });
 });
 

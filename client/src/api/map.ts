@@ -9,6 +9,25 @@ import { ApiError } from './errors.ts';
 const flagSchema = z.object({ code: z.string(), blocking: z.boolean(), message: z.string() });
 export type Flag = z.infer<typeof flagSchema>;
 
+/** A column that feeds an option field: the options and what each value found becomes (server/mapping/review.ts). */
+const optionMappingSchema = z.object({
+  where: z.string(),
+  options: z.array(z.string()),
+  /** Our own field takes new options; a field the account already has does not. */
+  canAddOptions: z.boolean(),
+  values: z.array(
+    z.object({
+      value: z.string(),
+      count: z.number(),
+      option: z.string().nullable(),
+      status: z.enum(['option', 'empty', 'unmatched']),
+    }),
+  ),
+  unmatched: z.number(),
+});
+export type OptionMapping = z.infer<typeof optionMappingSchema>;
+export type OptionValue = OptionMapping['values'][number];
+
 const columnSchema = z.object({
   column: z.number().int(),
   header: z.string(),
@@ -20,6 +39,9 @@ const columnSchema = z.object({
   transform: z.string(),
   destination: z.string(),
   flags: z.array(flagSchema),
+  /** The admin's value mapping: cell text → option label (null: leave the field empty). */
+  values: z.record(z.string(), z.string().nullable()).optional(),
+  optionMapping: optionMappingSchema.nullable(),
   /** How cells are read; a date column's day/month order per separator is the admin's to set. */
   parse: z.object({ type: z.string() }).passthrough(),
   /** The Person/Organization targets (or fixed places, in words) the column's field feeds. */
@@ -82,6 +104,20 @@ const blockerSchema = z.object({
 });
 export type Blocker = z.infer<typeof blockerSchema>;
 
+/** Record-level settings of the map (server/mapping/document.ts MapSettings). */
+export const MISSING_NAME = ['skip', 'email', 'actimoId'] as const;
+export const INVALID_VALUE = ['drop_value', 'skip_record'] as const;
+export const EMAIL_LABELS = ['work', 'home', 'other'] as const;
+export const PHONE_LABELS = ['work', 'home', 'mobile', 'other'] as const;
+const mapSettingsSchema = z.object({
+  missingName: z.enum(MISSING_NAME),
+  invalidValue: z.enum(INVALID_VALUE),
+  timeZone: z.string(),
+  emailLabel: z.enum(EMAIL_LABELS),
+  phoneLabel: z.enum(PHONE_LABELS),
+});
+export type MapSettings = z.infer<typeof mapSettingsSchema>;
+
 export const mapViewSchema = z.object({
   migrationId: z.number(),
   version: z.number().int(),
@@ -92,6 +128,7 @@ export const mapViewSchema = z.object({
   provisionedAt: z.string().nullable(),
   files: z.array(mapFileSchema),
   destinations: z.array(destinationSchema),
+  settings: mapSettingsSchema,
   blockers: z.array(blockerSchema),
   canConfirm: z.boolean(),
   gaps: z.object({
@@ -232,6 +269,10 @@ export interface SourceChange {
   column: number;
   field?: string | null;
   parse?: DateParse;
+  /** The whole value mapping of the column (cell text → option label, null: leave empty). */
+  values?: Record<string, string | null>;
+  /** Options to add to our option field the column feeds. */
+  newOptions?: string[];
   accept?: true;
 }
 
@@ -239,6 +280,7 @@ export interface SourceChange {
 export type DestinationChoice =
   | { kind: 'standard'; key: string }
   | { kind: 'custom' }
+  | { kind: 'existing'; fieldCode: string }
   | { kind: 'note' }
   | { kind: 'ignore' }
   | { kind: 'proposal' };
@@ -276,6 +318,39 @@ export function editDestination(
   return api.patch(`${mapPath(migrationId)}/destinations`, mapViewSchema, {
     body: { version, changes: [change] },
   });
+}
+
+/** Saves the map's record settings (only what changed) as the next version. */
+export function editSettings(
+  api: ApiClient,
+  migrationId: number,
+  version: number,
+  settings: Partial<MapSettings>,
+) {
+  return api.patch(`${mapPath(migrationId)}/destinations`, mapViewSchema, {
+    body: { version, changes: [], settings },
+  });
+}
+
+const existingFieldSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  type: z.string(),
+  typeLabel: z.string(),
+  options: z.array(z.string()),
+  /** The targets of its entity whose values it can hold. */
+  fits: z.array(z.string()),
+});
+export type ExistingField = z.infer<typeof existingFieldSchema>;
+const accountFieldsSchema = z.object({
+  person: z.array(existingFieldSchema),
+  organization: z.array(existingFieldSchema),
+});
+export type AccountFieldChoices = z.infer<typeof accountFieldsSchema>;
+
+/** The account's custom fields a destination may use instead of one of ours (read from Pipedrive). */
+export function fetchAccountFields(api: ApiClient, migrationId: number, signal?: AbortSignal) {
+  return api.get(`${mapPath(migrationId)}/account-fields`, accountFieldsSchema, opts(signal));
 }
 
 export function fetchPreview(

@@ -11,6 +11,7 @@ export function mapColumn(over: Partial<MapColumn> & Pick<MapColumn, 'column' | 
     transform: 'text, spaces trimmed',
     destination: 'not migrated (ignored)',
     flags: [],
+    optionMapping: null,
     feeds: [],
     parse: { type: 'text' },
     profile: { type: 'text', nonEmpty: 3, examples: ['a', 'b'] },
@@ -149,6 +150,13 @@ export function mapView(over: Partial<MapView> = {}): MapView {
         choices: { standard: [{ key: 'website', label: 'Website' }], custom: true, note: true, ignore: true },
       }),
     ],
+    settings: {
+      missingName: 'skip',
+      invalidValue: 'drop_value',
+      timeZone: 'Europe/Copenhagen',
+      emailLabel: 'work',
+      phoneLabel: 'mobile',
+    },
     blockers: [
       {
         code: 'low_confidence',

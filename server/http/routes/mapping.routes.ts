@@ -116,6 +116,11 @@ export function mappingRoutes(d: MappingRouteDeps): Router {
     );
   });
 
+  router.get('/migrations/:id/map/account-fields', async (req, res) => {
+    const c = ctx(req, res);
+    res.json(await d.maps.accountFields(c.companyId, c.migrationId));
+  });
+
   router.get('/migrations/:id/map/provisioning', async (req, res) => {
     const c = ctx(req, res);
     res.json(await d.provisioning.plan(c.companyId, c.migrationId, c.userId));

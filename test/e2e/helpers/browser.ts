@@ -90,37 +90,3 @@ export function browserPerFile(): () => Browser {
     return browser;
   };
 }
-
-/** A file as a test drops it on the panel: its name and its bytes in base64 (they cross into the page). */
-export interface DroppedFile {
-  name: string;
-  base64: string;
-}
-
-/** Opens a panel path in the host harness (optionally at a panel width) and waits for its heading. */
-export async function openPanel(
-  page: Page,
-  hostUrl: string,
-  panelPath: string,
-  width?: number,
-): Promise<Frame> {
-  const query = `path=${encodeURIComponent(panelPath)}${width ? `&width=${width}` : ''}`;
-  await page.goto(`${hostUrl}/?${query}`);
-  const frame = await panelFrame(page);
-  await frame.locator('h1').first().waitFor();
-  return frame;
-}
-
-/** Drops files on the dropzone the way a browser does: dragenter, dragover, drop with a DataTransfer. */
-export async function dropFiles(frame: Frame, files: DroppedFile[]): Promise<void> {
-  await frame.locator('.dropzone').evaluate((zone, list) => {
-    const data = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-      data.items.add(new File([bytes], f.name));
-    }
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-    }
-  }, files);
-}

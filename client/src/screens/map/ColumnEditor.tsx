@@ -17,6 +17,7 @@ import { Button } from '../../components/Button.tsx';
 import { SelectField } from '../../components/fields.tsx';
 import { DestinationForm } from './DestinationForm.tsx';
 import { confidenceOf, ORIGIN_WORDS, percent } from './map-words.ts';
+import { OptionValues } from './OptionValues.tsx';
 
 const IGNORE = '';
 
@@ -137,6 +138,16 @@ export function ColumnEditor({
               `The dates of “${c.header}” are read in the order you chose.`,
             )
           }
+        />
+      )}
+      {c.optionMapping && c.field !== null && (
+        <OptionValues
+          key={JSON.stringify([c.optionMapping.options, c.optionMapping.values])}
+          fileId={file.fileId}
+          column={c}
+          mapping={c.optionMapping}
+          busy={busy}
+          onSave={onSource}
         />
       )}
       {destinations.map((d) => (

@@ -1,10 +1,17 @@
-// Where one Person/Organization target lands in Pipedrive: a standard field, our custom field, a note,
-// not migrated, or the proposal again. Saved as the next version of the map.
+// Where one Person/Organization target lands in Pipedrive: a standard field, our custom field, a field the
+// account already has, a note, not migrated, or the proposal again. Saved as the next version of the map.
 import { type FormEvent, useState } from 'react';
 import type { DestinationChoice, MapDestination } from '../../api/map.ts';
 import { Button } from '../../components/Button.tsx';
 import { SelectField } from '../../components/fields.tsx';
-import { destinationChoice, destinationOptions, destinationValue, ENTITY_LABELS } from './map-words.ts';
+import { ExistingFieldPicker } from './ExistingFieldPicker.tsx';
+import {
+  destinationChoice,
+  destinationOptions,
+  destinationValue,
+  ENTITY_LABELS,
+  PICK_EXISTING,
+} from './map-words.ts';
 
 export interface DestinationFormProps {
   destination: MapDestination;
@@ -16,8 +23,15 @@ export interface DestinationFormProps {
 export function DestinationForm({ destination: d, onSave, busy }: DestinationFormProps) {
   const current = destinationValue(d);
   const [value, setValue] = useState(current);
-  const choice = destinationChoice(value);
-  const unchanged = value === current;
+  const [picked, setPicked] = useState('');
+  const choice: DestinationChoice | null =
+    value === PICK_EXISTING
+      ? picked
+        ? { kind: 'existing', fieldCode: picked }
+        : null
+      : destinationChoice(value);
+  const unchanged =
+    value === current || (choice?.kind === 'existing' && `existing:${choice.fieldCode}` === current);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (choice) await onSave(choice);
@@ -31,6 +45,7 @@ export function DestinationForm({ destination: d, onSave, busy }: DestinationFor
         onChange={(e) => setValue(e.target.value)}
         options={destinationOptions(d)}
       />
+      {value === PICK_EXISTING && <ExistingFieldPicker destination={d} value={picked} onChange={setPicked} />}
       <Button type="submit" variant="secondary" busy={busy} disabled={unchanged || !choice}>
         Save destination
       </Button>

@@ -2,7 +2,7 @@
 // the proposal is and why; what blocks confirmation and what is left out; edits to a column's field and
 // to where each value lands; a record's exact payload; profiles; confirmation and the custom fields.
 import { useState } from 'react';
-import { editDestination, editSource, type MapColumn, type MapView } from '../../api/map.ts';
+import { editDestination, editSettings, editSource, type MapColumn, type MapView } from '../../api/map.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button, LinkButton } from '../../components/Button.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
@@ -16,6 +16,7 @@ import { FileColumns } from './FileColumns.tsx';
 import { destinationsOf, ENTITY_LABELS } from './map-words.ts';
 import { PreviewPanel } from './PreviewPanel.tsx';
 import { ProfilesPanel } from './ProfilesPanel.tsx';
+import { SettingsPanel } from './SettingsPanel.tsx';
 import { type MapEditor, useMapEditor } from './useMapEditor.ts';
 
 export function MapScreen() {
@@ -174,6 +175,17 @@ function MapContent({
             (api, version) =>
               editDestination(api, migrationId, version, { entity: d.entity, field: d.field, destination }),
             `${ENTITY_LABELS[d.entity]} · ${d.label}: destination saved.`,
+          )
+        }
+      />
+      <SettingsPanel
+        key={JSON.stringify(view.settings)}
+        settings={view.settings}
+        busy={editor.busy}
+        onSave={(settings) =>
+          editor.change(
+            (api, version) => editSettings(api, migrationId, version, settings),
+            'Record settings saved.',
           )
         }
       />

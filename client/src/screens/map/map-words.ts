@@ -27,10 +27,15 @@ export const ORIGIN_WORDS: Record<string, string> = {
 
 export const ENTITY_LABELS: Record<string, string> = { person: 'Person', organization: 'Organization' };
 
+/** The select value that opens the list of the account's own custom fields. */
+export const PICK_EXISTING = 'existing';
+
 /** The select value of a destination, and the choices a target offers. */
 export function destinationValue(d: MapDestination): string {
   const kind = d.destination.kind;
-  return kind === 'standard' ? `standard:${String(d.destination.key)}` : kind;
+  if (kind === 'standard') return `standard:${String(d.destination.key)}`;
+  if (kind === 'existing') return `existing:${String(d.destination.fieldCode)}`;
+  return kind;
 }
 
 export function destinationOptions(d: MapDestination): Array<{ value: string; label: string }> {
@@ -48,9 +53,11 @@ export function destinationOptions(d: MapDestination): Array<{ value: string; la
     });
   if (d.destination.kind === 'existing')
     out.push({
-      value: 'existing',
+      value: `existing:${String(d.destination.fieldCode)}`,
       label: `Existing field “${String(d.destination.name ?? d.destination.fieldCode)}”`,
     });
+  // The same rule as our custom fields: references and the name never go to a custom field.
+  if (d.choices.custom) out.push({ value: PICK_EXISTING, label: 'A field the account already has…' });
   if (d.choices.note) out.push({ value: 'note', label: 'A note on the record (“From Actimo”)' });
   if (d.choices.ignore) out.push({ value: 'ignore', label: 'Not migrated' });
   out.push({ value: 'proposal', label: 'What we proposed' });
@@ -59,6 +66,7 @@ export function destinationOptions(d: MapDestination): Array<{ value: string; la
 
 export function destinationChoice(value: string): DestinationChoice | null {
   if (value.startsWith('standard:')) return { kind: 'standard', key: value.slice('standard:'.length) };
+  if (value.startsWith('existing:')) return { kind: 'existing', fieldCode: value.slice('existing:'.length) };
   if (value === 'custom' || value === 'note' || value === 'ignore' || value === 'proposal')
     return { kind: value };
   return null;

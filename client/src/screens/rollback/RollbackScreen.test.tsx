@@ -292,6 +292,43 @@ describe('rollback', () => {
     expect(within(error).getByText('The database is not reachable.')).toBeDefined();
   });
 
+  it('shows what the rollback did as soon as the run it followed has finished', async () => {
+    const going = run({ id: 12, kind: 'rollback', status: 'running', writes: 40 });
+    const done = run({ id: 12, kind: 'rollback', status: 'completed', writes: 77 });
+    const state: State = { runs: [going, FULL], status: { run: going, settings: {}, summary: {} } };
+    // The live stream ends when the rollback has finished on the server.
+    const api = server(state).on('GET', '/api/migrations/7/run/events', () => {
+      state.runs = [done, FULL];
+      state.status = { run: done, settings: {}, summary: { person: { delete: 30 }, field: { delete: 16 } } };
+      return { status: 204 };
+    });
+    await open(api);
+    const table = await screen.findByRole('table', { name: 'What the rollback did' });
+    expect(cells(table, 'People')).toEqual(['30', '0', '0', '0']);
+    expect(cells(table, 'Custom fields')).toEqual(['16', '0', '0', '0']);
+    expect(screen.getByText('Completed')).toBeDefined();
+    expect(screen.queryByText('Nothing to roll back.')).toBeNull();
+  });
+
+  it('counts the custom fields it removes as deleted and those still holding values as kept', async () => {
+    const api = server({ runs: [FULL], status: NONE }).on('POST', `${ROLLBACK}/dry-run`, (req) => ({
+      body: dryRun({
+        ...(req.body as Partial<DryRun>),
+        summary: { person: { delete: 30 }, field: { remove_field: 12, keep_field: 1 } },
+      }),
+    }));
+    await open(api);
+    await userEvent.click(
+      await screen.findByRole('checkbox', {
+        name: 'Also remove the custom fields the migration created (only those no record holds a value in)',
+      }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Preview the rollback' }));
+    const table = await screen.findByRole('table', { name: 'What the rollback would do' });
+    expect(cells(table, 'Custom fields')).toEqual(['12', '0', '1', '0']);
+    expect(cells(table, 'People')).toEqual(['30', '0', '0', '0']);
+  });
+
   it('waits while another run is going', async () => {
     await open(server({ runs: [run({ status: 'running' })], status: NONE }));
     expect(await screen.findByText('A run is going')).toBeDefined();

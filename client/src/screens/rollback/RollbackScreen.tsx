@@ -1,7 +1,7 @@
 // Step 8a, rollback: a dry run first (what would be deleted, restored to its values before the
 // migration, and kept because someone changed it in Pipedrive since), then the rollback itself after a
 // confirmation, with its progress and pause / resume / cancel like any run, and what it did per kind.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../../api/ApiProvider.tsx';
 import type { Run } from '../../api/engine.ts';
 import { isApiError } from '../../api/errors.ts';
@@ -30,11 +30,12 @@ import { StepSection } from '../StepSection.tsx';
 import { valueText } from '../sample/SampleScreen.tsx';
 import { AuditLog } from './AuditLog.tsx';
 
+// A custom field is removed (`remove_field`) or kept (`keep_field`): shown as deleted or kept like a record.
 const ACTIONS = [
-  { key: 'delete', label: 'Deleted' },
-  { key: 'restore', label: 'Restored' },
-  { key: 'keep', label: 'Kept' },
-  { key: 'none', label: 'Nothing to do' },
+  { key: 'delete', label: 'Deleted', actions: ['delete', 'remove_field'] },
+  { key: 'restore', label: 'Restored', actions: ['restore'] },
+  { key: 'keep', label: 'Kept', actions: ['keep', 'keep_field'] },
+  { key: 'none', label: 'Nothing to do', actions: ['none'] },
 ] as const;
 
 const REASONS: Record<string, string> = {
@@ -72,6 +73,18 @@ export function RollbackScreen() {
   const error =
     status.status === 'error' ? status.error : live.query.status === 'error' ? live.query.error : null;
   const run = live.run;
+  const runId = run?.id ?? null;
+  const runActive = run !== null && isActive(run);
+  // What the rollback did is counted by the server: load it again once the followed run has finished.
+  const followed = useRef<number | null>(null);
+  const { refresh: refreshStatus } = status;
+  useEffect(() => {
+    if (runActive) followed.current = runId;
+    else if (runId !== null && followed.current === runId) {
+      followed.current = null;
+      refreshStatus().catch(() => {});
+    }
+  }, [runId, runActive, refreshStatus]);
   const busyElsewhere = live.latest !== null && live.latest.kind !== 'rollback' && isActive(live.latest);
   return (
     <StepSection step="rollback">
@@ -137,7 +150,7 @@ function SummaryTable({
           <tr key={e}>
             <th scope="row">{ENTITY_WORDS[e] ?? e}</th>
             {ACTIONS.map((a) => (
-              <td key={a.key}>{formatCount(summary[e]?.[a.key] ?? 0)}</td>
+              <td key={a.key}>{formatCount(a.actions.reduce((n, k) => n + (summary[e]?.[k] ?? 0), 0))}</td>
             ))}
           </tr>
         ))}
