@@ -3,7 +3,7 @@
 // are shown field by field, applied after Pipedrive's confirmation, and followed to the end; checked on
 // the screen and on the sandbox's persons. Rolled back at the end (custom fields too), so the shared
 // sandbox company holds nothing of this file's for the other e2e files.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +29,13 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'actimo-e2e-delta-'));
   const set = await generateExportSet({ dir, users: USERS, language: 'en', seed: 21 });
   files = set.files;
+  // Its people are this file's own: another e2e file's generated people (the same addresses) that a
+  // failed test left in the shared sandbox company would otherwise be merged into, not created.
+  const usersFile = path.join(dir, 'users.csv');
+  const users = readFileSync(usersFile, 'utf8').replaceAll('example.dk', 'delta.example.dk');
+  writeFileSync(usersFile, users);
   // The newer export: every user has a new job title.
-  const [header = '', ...rows] = readFileSync(path.join(dir, 'users.csv'), 'utf8').trimEnd().split(/\r?\n/);
+  const [header = '', ...rows] = users.trimEnd().split(/\r?\n/);
   const columns = header.split(',');
   const id = columns.indexOf('User ID');
   const title = columns.indexOf('Job title');

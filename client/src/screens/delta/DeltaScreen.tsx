@@ -29,7 +29,7 @@ import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
 import { usePanelHost } from '../../sdk/PanelHostProvider.tsx';
 import { useMigration } from '../migration-context.ts';
-import { type CancelWords, RunControls, RunWritesBar } from '../run/RunControls.tsx';
+import { type CancelWords, RunBanners, RunControls, RunWritesBar } from '../run/RunControls.tsx';
 import { STATUS_WORDS } from '../run/RunScreen.tsx';
 import { isActive, useRunState } from '../run/useRunState.ts';
 import { StepSection } from '../StepSection.tsx';
@@ -307,14 +307,9 @@ function NewerExport({ migrationId, onUploaded }: { migrationId: number; onUploa
             Delta run {run.id}:{' '}
             <Badge tone={STATUS_WORDS[run.status].tone}>{STATUS_WORDS[run.status].text}</Badge>
           </p>
+          <RunBanners run={run} reconnecting={live.reconnecting} />
           <RunWritesBar label="Changes written" run={run} />
-          <RunControls
-            migrationId={migrationId}
-            run={run}
-            cancel={CANCEL_DELTA}
-            onChanged={live.refresh}
-            reconnecting={live.reconnecting}
-          />
+          <RunControls migrationId={migrationId} run={run} cancel={CANCEL_DELTA} onChanged={live.refresh} />
         </section>
       )}
       {run !== null && !running && (

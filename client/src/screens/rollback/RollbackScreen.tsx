@@ -23,7 +23,7 @@ import { formatCount } from '../../components/format.ts';
 import { ErrorState, LoadingState } from '../../components/states.tsx';
 import { usePanelHost } from '../../sdk/PanelHostProvider.tsx';
 import { useMigration } from '../migration-context.ts';
-import { type CancelWords, RunControls, RunWritesBar } from '../run/RunControls.tsx';
+import { type CancelWords, RunBanners, RunControls, RunWritesBar } from '../run/RunControls.tsx';
 import { STATUS_WORDS } from '../run/RunScreen.tsx';
 import { isActive, useRunState } from '../run/useRunState.ts';
 import { StepSection } from '../StepSection.tsx';
@@ -185,6 +185,7 @@ function RollbackRun({
       <h2 id="rollback-run" className="card__title">
         Rollback run {run.id} <Badge tone={words.tone}>{words.text}</Badge>
       </h2>
+      <RunBanners run={run} reconnecting={reconnecting} />
       {isActive(run) ? (
         <RunWritesBar label="Records undone" run={run} />
       ) : (
@@ -202,13 +203,7 @@ function RollbackRun({
       <p>
         {formatCount(run.writes)} writes, {formatCount(run.requests)} requests.
       </p>
-      <RunControls
-        migrationId={migrationId}
-        run={run}
-        cancel={CANCEL_ROLLBACK}
-        onChanged={onChanged}
-        reconnecting={reconnecting}
-      />
+      <RunControls migrationId={migrationId} run={run} cancel={CANCEL_ROLLBACK} onChanged={onChanged} />
     </section>
   );
 }

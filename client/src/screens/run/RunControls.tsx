@@ -1,6 +1,6 @@
 // What every run of a migration shows while it goes, whatever its kind (full run, sample, rollback,
-// delta): the bar of records written when no total is known, the state banners (pausing, cancelling,
-// reconnecting) and pause / resume / cancel, cancel only after a confirmation in red.
+// delta): the state banners (pausing, cancelling, reconnecting), the bar of records written when no
+// total is known, and pause / resume / cancel, cancel only after a confirmation in red.
 import { type ReactNode, useState } from 'react';
 import { useApi } from '../../api/ApiProvider.tsx';
 import { controlRun, type Run, type RunAction } from '../../api/engine.ts';
@@ -31,12 +31,33 @@ export function RunWritesBar({ label, run }: { label: string; run: Run }) {
   );
 }
 
+/** What the run is about to do or cannot show, above its progress: pausing, cancelling, reconnecting. */
+export function RunBanners({ run, reconnecting }: { run: Run; reconnecting: boolean }) {
+  return (
+    <>
+      {run.requested === 'pause' && run.status === 'running' && (
+        <Banner title="Pausing">The run pauses after its current batch.</Banner>
+      )}
+      {run.requested === 'cancel' && run.status === 'running' && (
+        <Banner tone="warning" title="Cancelling">
+          The run stops after its current batch.
+        </Banner>
+      )}
+      {reconnecting && isActive(run) && (
+        <Banner tone="warning" title="Reconnecting">
+          The live progress lost its connection; the run goes on on the server.
+        </Banner>
+      )}
+    </>
+  );
+}
+
+/** Pause / resume / cancel (after a confirmation in red) of the migration's active run. */
 export function RunControls({
   migrationId,
   run,
   cancel,
   onChanged,
-  reconnecting = false,
   children,
 }: {
   migrationId: number;
@@ -44,8 +65,6 @@ export function RunControls({
   cancel: CancelWords;
   /** Called after an action went through: load the run again. */
   onChanged: () => Promise<void>;
-  /** The live progress lost its connection (the run goes on on the server). */
-  reconnecting?: boolean;
   /** More actions, next to pause / resume / cancel. */
   children?: ReactNode;
 }) {
@@ -74,19 +93,6 @@ export function RunControls({
 
   return (
     <>
-      {run.requested === 'pause' && run.status === 'running' && (
-        <Banner title="Pausing">The run pauses after its current batch.</Banner>
-      )}
-      {run.requested === 'cancel' && run.status === 'running' && (
-        <Banner tone="warning" title="Cancelling">
-          The run stops after its current batch.
-        </Banner>
-      )}
-      {reconnecting && active && (
-        <Banner tone="warning" title="Reconnecting">
-          The live progress lost its connection; the run goes on on the server.
-        </Banner>
-      )}
       {error !== null && <ErrorState title="That did not work" error={error} />}
       {(active || children) && (
         <div className="actions">

@@ -142,6 +142,23 @@ describe('the full run', () => {
     ]);
   });
 
+  it('says a requested pause is on its way and does not offer to pause again', async () => {
+    await open(server({ runs: [run({ requested: 'pause' })] }));
+    const card = await screen.findByRole('region', { name: /Full run 4/ });
+    expect(within(card).getByRole('note').textContent).toBe('PausingThe run pauses after its current batch.');
+    expect(screen.getByRole('button', { name: 'Pause' }).hasAttribute('disabled')).toBe(true);
+    expect(screen.getByRole('button', { name: 'Cancel' }).hasAttribute('disabled')).toBe(false);
+  });
+
+  it('says a requested cancel is on its way and does not offer to cancel again', async () => {
+    await open(server({ runs: [run({ requested: 'cancel' })] }));
+    const card = await screen.findByRole('region', { name: /Full run 4/ });
+    expect(within(card).getByRole('alert').textContent).toBe(
+      'CancellingThe run stops after its current batch.',
+    );
+    expect(screen.getByRole('button', { name: 'Cancel' }).hasAttribute('disabled')).toBe(true);
+  });
+
   it('asks before cancelling, in red, and cancels on yes', async () => {
     const state = { runs: [run()] };
     const api = server(state).on('POST', `${RUN}/cancel`, () => {

@@ -16,7 +16,7 @@ import { usePanelHost } from '../../sdk/PanelHostProvider.tsx';
 import { useMigration } from '../migration-context.ts';
 import { ENTITY_LABELS } from '../plan/plan-words.ts';
 import { StepSection } from '../StepSection.tsx';
-import { type CancelWords, RunControls } from './RunControls.tsx';
+import { type CancelWords, RunBanners, RunControls } from './RunControls.tsx';
 import { isActive, type LiveRun, useRunState } from './useRunState.ts';
 
 export const STATUS_WORDS: Record<Run['status'], { text: string; tone: BadgeTone }> = {
@@ -131,6 +131,7 @@ function FullRun({ migrationId, live, run }: { migrationId: number; live: LiveRu
       <h2 id="run-progress" className="card__title">
         Full run {run.id} <Badge tone={status.tone}>{status.text}</Badge>
       </h2>
+      <RunBanners run={run} reconnecting={live.reconnecting} />
       {run.status === 'paused' && run.resumeAt !== null && (
         <Banner tone="info" title="Waiting for tomorrow's API budget">
           Today's share of the budget is spent; the run goes on by itself at{' '}
@@ -155,13 +156,7 @@ function FullRun({ migrationId, live, run }: { migrationId: number; live: LiveRu
         <dt>Writes</dt>
         <dd>{formatCount(run.writes)}</dd>
       </dl>
-      <RunControls
-        migrationId={migrationId}
-        run={run}
-        cancel={CANCEL_RUN}
-        onChanged={live.refresh}
-        reconnecting={live.reconnecting}
-      >
+      <RunControls migrationId={migrationId} run={run} cancel={CANCEL_RUN} onChanged={live.refresh}>
         {!isActive(run) && (
           <LinkButton variant="primary" to={paths.step(String(migrationId), 'report')}>
             Read the report

@@ -17,7 +17,7 @@ import { paths } from '../../paths.ts';
 import { usePanelHost } from '../../sdk/PanelHostProvider.tsx';
 import { useMigration } from '../migration-context.ts';
 import { DEFAULT_SAMPLE_SIZE } from '../plan/PlanScreen.tsx';
-import { type CancelWords, RunControls, RunWritesBar } from '../run/RunControls.tsx';
+import { type CancelWords, RunBanners, RunControls, RunWritesBar } from '../run/RunControls.tsx';
 import { STATUS_WORDS } from '../run/RunScreen.tsx';
 import { isActive, useRunState } from '../run/useRunState.ts';
 import { StepSection } from '../StepSection.tsx';
@@ -125,18 +125,13 @@ function SampleProgress({
       <h2 id="sample-progress" className="card__title">
         Sample of {formatCount(run.sampleSize ?? 0)} people <Badge tone={status.tone}>{status.text}</Badge>
       </h2>
+      <RunBanners run={run} reconnecting={reconnecting} />
       <RunWritesBar label="Records written" run={run} />
       <p>
         {formatCount(run.requests)} requests so far. The comparison appears here when the sample has been read
         back from Pipedrive; you can close the panel meanwhile.
       </p>
-      <RunControls
-        migrationId={migrationId}
-        run={run}
-        cancel={CANCEL_SAMPLE}
-        onChanged={onChanged}
-        reconnecting={reconnecting}
-      />
+      <RunControls migrationId={migrationId} run={run} cancel={CANCEL_SAMPLE} onChanged={onChanged} />
     </section>
   );
 }
