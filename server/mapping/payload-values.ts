@@ -132,6 +132,19 @@ function contacts(v: unknown, norm: (s: string) => string): Contact[] | undefine
 }
 
 const digits = (s: string) => s.replace(/[^\d+]/g, '').replace(/^00/, '+');
+const lowerTrimmed = (s: string) => s.trim().toLowerCase();
+
+// Module-level rather than closures inside `sameValue`: it runs for every field read back.
+function empty(v: unknown): boolean {
+  return v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+function setIds(v: unknown): Array<number | undefined> | undefined {
+  if (Array.isArray(v)) return v.map(idOf).sort((x, y) => (x ?? 0) - (y ?? 0));
+  if (typeof v === 'object' && v !== null && Array.isArray((v as { values?: unknown }).values))
+    return (v as { values: unknown[] }).values.map(idOf).sort((x, y) => (x ?? 0) - (y ?? 0));
+  return undefined;
+}
 
 /**
  * Whether the value read back from Pipedrive is the value we sent, the way Pipedrive normalises it:
@@ -139,8 +152,6 @@ const digits = (s: string) => s.replace(/[^\d+]/g, '').replace(/^00/, '+');
  * e-mails in another case, phones with spacing, contact lists with the label we did not set.
  */
 export function sameValue(fieldType: ValueType, sent: unknown, readBack: unknown): boolean {
-  const empty = (v: unknown) =>
-    v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
   if (empty(sent) || empty(readBack)) return empty(sent) && empty(readBack);
   switch (fieldType) {
     case 'double':
@@ -167,19 +178,13 @@ export function sameValue(fieldType: ValueType, sent: unknown, readBack: unknown
     case 'id':
       return idOf(sent) !== undefined && idOf(sent) === idOf(readBack);
     case 'set': {
-      const ids = (v: unknown) =>
-        Array.isArray(v)
-          ? v.map(idOf).sort((x, y) => (x ?? 0) - (y ?? 0))
-          : typeof v === 'object' && v !== null && Array.isArray((v as { values?: unknown }).values)
-            ? ((v as { values: unknown[] }).values.map(idOf).sort((x, y) => (x ?? 0) - (y ?? 0)) as number[])
-            : undefined;
-      const a = ids(sent);
-      const b = ids(readBack);
+      const a = setIds(sent);
+      const b = setIds(readBack);
       return !!a && !!b && JSON.stringify(a) === JSON.stringify(b);
     }
     case 'emails':
     case 'phones': {
-      const norm = fieldType === 'emails' ? (s: string) => s.trim().toLowerCase() : digits;
+      const norm = fieldType === 'emails' ? lowerTrimmed : digits;
       const a = contacts(sent, norm);
       const b = contacts(readBack, norm);
       return !!a && !!b && JSON.stringify(a) === JSON.stringify(b);

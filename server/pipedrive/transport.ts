@@ -44,8 +44,23 @@ export interface TransportOptions {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+const pathsOfUrls = new Map<string, string>();
+
 /** The API path (`/api/v2/persons/1`), whatever prefix the company's API domain has. */
 export function apiPathOf(url: string): string {
+  // Remembered without the query (cursors, filters, maybe a token): the path does not depend on it.
+  const q = url.indexOf('?');
+  const key = q >= 0 ? url.slice(0, q) : url;
+  let p = pathsOfUrls.get(key);
+  if (p === undefined) {
+    p = pathOf(key);
+    if (pathsOfUrls.size >= 2_000) pathsOfUrls.clear();
+    pathsOfUrls.set(key, p);
+  }
+  return p;
+}
+
+function pathOf(url: string): string {
   // The SDK's URLs are already plain (no dot segments, no escapes): cut the path out of the string.
   const end = url.search(/[?#]/);
   const raw = end >= 0 ? url.slice(0, end) : url;
@@ -73,6 +88,26 @@ function networkFailure(err: unknown): PipedriveFailure {
   return code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timeout' : 'network';
 }
 
+/** Reports one attempt's outcome (an unnamed function: no per-request naming cost under tsx). */
+function eventSink(
+  onEvent: (e: TransportEvent) => void,
+  clock: Clock,
+  what: { op: string; method: string; path: string },
+  tokens: number,
+  attempt: number,
+  started: number,
+): (status: number | null, failure?: PipedriveFailure) => void {
+  return (status, failure) =>
+    onEvent({
+      ...what,
+      tokens,
+      attempt,
+      status,
+      durationMs: clock.now() - started,
+      ...(failure ? { failure } : {}),
+    });
+}
+
 export function createTransport(o: TransportOptions): AxiosAdapter {
   const send = o.send ?? (axios.getAdapter('http') as AxiosAdapter);
   const maxAttempts = o.maxAttempts ?? 6;
@@ -95,15 +130,7 @@ export function createTransport(o: TransportOptions): AxiosAdapter {
       await o.budget?.reserve(tokens, what);
       const granted = await o.limiter.acquire(search, signal);
       const started = o.clock.now();
-      const emit = (status: number | null, failure?: PipedriveFailure) =>
-        o.onEvent?.({
-          ...what,
-          tokens,
-          attempt,
-          status,
-          durationMs: o.clock.now() - started,
-          ...(failure ? { failure } : {}),
-        });
+      const emit = o.onEvent ? eventSink(o.onEvent, o.clock, what, tokens, attempt, started) : undefined;
 
       let res: AxiosResponse;
       try {
@@ -112,7 +139,7 @@ export function createTransport(o: TransportOptions): AxiosAdapter {
         o.limiter.answered(granted, search);
         if (axios.isCancel(err)) throw err;
         const failure = networkFailure(err);
-        emit(null, failure);
+        emit?.(null, failure);
         if (idempotent && attempt < maxAttempts) {
           await o.clock.sleep(backoff(attempt), signal);
           continue;
@@ -124,11 +151,11 @@ export function createTransport(o: TransportOptions): AxiosAdapter {
       const headers = parseRateHeaders(headerGetter(res));
       o.limiter.observe(headers);
       if (res.status >= 200 && res.status < 300) {
-        emit(res.status);
+        emit?.(res.status);
         return res;
       }
       const failure = failureForStatus(res.status);
-      emit(res.status, failure);
+      emit?.(res.status, failure);
 
       if (res.status === 429) {
         o.budget?.refund(tokens);
