@@ -41,6 +41,7 @@ const ACTIONS = [
 const REASONS: Record<string, string> = {
   created_by_us: 'created by the migration',
   value_changed: 'someone changed it in Pipedrive since',
+  file_kept: 'it describes a file that is kept',
   forced: 'changed in Pipedrive since, deleted anyway (force)',
   already_deleted: 'already gone from Pipedrive',
   already_restored: 'already holds its values from before',
