@@ -15,7 +15,10 @@ import {
 export interface StagingFacts {
   migrationId: number;
   migrationName: string;
-  /** Rows of the staged exports each object is read from (notes have none: they are derived). */
+  /**
+   * Rows of the staged exports each object is read from (secondary-company notes have none: they are
+   * derived; notes from mapped fields: the rows their values come from).
+   */
   sourceRows: Partial<Record<ReportEntity, number>>;
   staged: Record<ReportEntity, number>;
   /** Every column of every staged export, with its destination from the field map. */

@@ -7,6 +7,7 @@ import { type Knex, readBool, readJson } from '../db.ts';
 import { type EngineRecordRow, objectCounts, ownerResolution } from './engine-facts.ts';
 import type { EngineFacts, Mismatch, OwnerResolution, ReportEntity } from './model.ts';
 import { REPORT_ENTITIES } from './model.ts';
+import { mappedNotes } from './report.repository.ts';
 import type { EngineFactsSource, SkippedRecord } from './report.service.ts';
 
 const PAGE = 1000;
@@ -71,44 +72,40 @@ export class EngineFactsRepository implements EngineFactsSource {
 
     // Final states: grouped in the database, one group per distinct combination.
     // A file's note (`file:<key>`) is part of the file, not one of the persons' notes the report counts.
-    const groups = await db('migration_records')
-      .where(scope)
-      .whereNot((q) => q.where('entity', 'note').andWhere('actimo_key', 'like', 'file:%'))
-      .select(
-        'entity',
-        'action',
-        'state',
-        'reason_code',
-        'error_code',
-        'rollback_state',
-        'rollback_run_id',
-        'last_run_id',
-      )
-      .count({ n: '*' })
-      .groupBy(
-        'entity',
-        'action',
-        'state',
-        'reason_code',
-        'error_code',
-        'rollback_state',
-        'rollback_run_id',
-        'last_run_id',
-      );
-    function* rows(): Generator<EngineRecordRow> {
-      for (const g of groups as Array<Record<string, unknown>>) {
-        const row: EngineRecordRow = {
-          entity: String(g.entity),
-          action: String(g.action),
-          state: String(g.state),
-          reasonCode: g.reason_code == null ? null : String(g.reason_code),
-          errorCode: g.error_code == null ? null : String(g.error_code),
-          rolledBack: rolledBack(g),
-        };
-        for (let i = 0; i < Number(g.n); i++) yield row;
-      }
-    }
-    const objects = objectCounts([...rows(), ...(await unplannedNotes(db, companyId, migrationId))]);
+    // A person's note (`note:<person>`) is a secondary-company note when the person has other companies,
+    // otherwise a note from mapped fields (`mapped_note`).
+    const secondary = () =>
+      db('staged_memberships')
+        .where({ ...scope, is_primary: false })
+        .select('person_id');
+    const others = await grouped(
+      db('migration_records')
+        .where(scope)
+        .whereNot((q) =>
+          q
+            .where('entity', 'note')
+            .andWhere((k) => k.where('actimo_key', 'like', 'file:%').orWhere('actimo_key', 'like', 'note:%')),
+        ),
+    );
+    const secondaryNotes = await grouped(
+      db('migration_records')
+        .where({ ...scope, entity: 'note' })
+        .andWhere('actimo_key', 'like', 'note:%')
+        .whereIn('person_key', secondary()),
+    );
+    const fromMap = await grouped(
+      db('migration_records')
+        .where({ ...scope, entity: 'note' })
+        .andWhere('actimo_key', 'like', 'note:%')
+        .andWhere((q) => q.whereNull('person_key').orWhereNotIn('person_key', secondary())),
+      'mapped_note',
+    );
+    const objects = objectCounts([
+      ...others,
+      ...secondaryNotes,
+      ...fromMap,
+      ...(await unplannedNotes(db, companyId, migrationId)),
+    ]);
 
     // Written, verified and the engagement scores sent: from the records written and still in place.
     const verified: EngineFacts['verified'] = {};
@@ -224,9 +221,41 @@ export class EngineFactsRepository implements EngineFactsSource {
 }
 
 /**
- * The staged notes (one per person with companies besides its primary one) the engine has no record for:
- * the plan gives a skipped person no note, so its note is skipped with `person_skipped`; any other is not
- * planned yet (`not_run`).
+ * The records a query selects, grouped in the database by what decides their final state, one row per
+ * record (`entity` replaced when given).
+ */
+async function grouped(q: Knex.QueryBuilder, entity?: ReportEntity): Promise<EngineRecordRow[]> {
+  const cols = [
+    'entity',
+    'action',
+    'state',
+    'reason_code',
+    'error_code',
+    'rollback_state',
+    'rollback_run_id',
+    'last_run_id',
+  ];
+  const groups = (await q.select(cols).count({ n: '*' }).groupBy(cols)) as Array<Record<string, unknown>>;
+  const out: EngineRecordRow[] = [];
+  for (const g of groups) {
+    const row: EngineRecordRow = {
+      entity: entity ?? String(g.entity),
+      action: String(g.action),
+      state: String(g.state),
+      reasonCode: g.reason_code == null ? null : String(g.reason_code),
+      errorCode: g.error_code == null ? null : String(g.error_code),
+      rolledBack: rolledBack(g),
+    };
+    for (let i = 0; i < Number(g.n); i++) out.push(row);
+  }
+  return out;
+}
+
+/**
+ * The staged notes the engine has no record for: the secondary-company notes (one per person with
+ * companies besides its primary one) and the notes from mapped fields (`mappedNotes`). The plan gives a
+ * skipped person no note, so its note is skipped with `person_skipped`; any other is not planned yet
+ * (`not_run`).
  */
 async function unplannedNotes(db: Knex, companyId: number, migrationId: number): Promise<EngineRecordRow[]> {
   const scope = { company_id: companyId, migration_id: migrationId };
@@ -251,19 +280,21 @@ async function unplannedNotes(db: Knex, companyId: number, migrationId: number):
     ).map((r) => String(r.actimo_key)),
   );
   const out: EngineRecordRow[] = [];
-  for (const r of withNote) {
-    const person = String(r.person_id);
-    if (noted.has(person)) continue;
+  const unplanned = (entity: ReportEntity, person: string) => {
+    if (noted.has(person)) return;
     const skipped = skippedPersons.has(person);
     out.push({
-      entity: 'note',
+      entity,
       action: skipped ? 'skip' : 'create',
       state: skipped ? 'skipped' : 'planned',
       reasonCode: skipped ? 'person_skipped' : null,
       errorCode: null,
       rolledBack: false,
     });
-  }
+  };
+  for (const r of withNote) unplanned('note', String(r.person_id));
+  for (const person of (await mappedNotes(db, companyId, migrationId)).persons)
+    unplanned('mapped_note', person);
   return out;
 }
 

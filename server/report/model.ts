@@ -5,8 +5,13 @@
 // filled from migration_records, the ledger and runs; null while nothing has run, and the report then
 // says "no run yet" for those sections). Pure types and the invariant check.
 
-/** Objects the engine writes, in the order it writes them (decision 0006). */
-export const REPORT_ENTITIES = ['organization', 'person', 'note', 'file', 'activity'] as const;
+/**
+ * Objects the engine writes, in the order it writes them (decision 0006). A person's note is counted on
+ * one of two lines: `note` when the person has companies besides its primary one (the note lists them,
+ * plus any mapped values), `mapped_note` when it has none and the note holds only values the field map
+ * sends to a note ("notes from mapped fields").
+ */
+export const REPORT_ENTITIES = ['organization', 'person', 'note', 'mapped_note', 'file', 'activity'] as const;
 export type ReportEntity = (typeof REPORT_ENTITIES)[number];
 
 /** Final states of a staged record after the runs. `not_run`: planned, pending or unknown so far. */
@@ -75,7 +80,10 @@ export interface Histogram {
 
 export interface ObjectReport {
   entity: ReportEntity;
-  /** Rows in the exports this object is read from; null for derived objects (secondary-company notes). */
+  /**
+   * Rows in the exports this object is read from; null for derived objects (secondary-company notes). For
+   * notes from mapped fields: the rows holding the values the map sends to those notes.
+   */
   sourceRows: number | null;
   /** Rows folded into a newer row of the same Actimo id (newest wins). */
   mergedRows: number | null;

@@ -1,9 +1,15 @@
 // The staging figures the reconciliation report reads: staged record counts, the source's engagement
 // scores, where a staged record's row is, and raw rows by number. Every function takes the company.
 import { type Knex, readJson } from '../db.ts';
+import type { ResolvedMap } from '../mapping/index.ts';
+import { latestMap } from '../mapping/map.repository.ts';
+import { resolveMap } from '../mapping/resolve.ts';
+import { loadPersons, stagedIds } from '../migration/inputs.ts';
+import { personPayload, type RefContext } from '../migration/payloads.ts';
+import { listRecordedFields } from '../pipedrive/field-schema.repository.ts';
 import type { ReportEntity } from './model.ts';
 
-export type StagedEntity = Exclude<ReportEntity, 'note'>;
+export type StagedEntity = Exclude<ReportEntity, 'note' | 'mapped_note'>;
 
 const STAGED_TABLE: Record<StagedEntity, string> = {
   person: 'staged_persons',
@@ -21,11 +27,15 @@ async function count(db: Knex, table: string, companyId: number, migrationId: nu
   return Number(row?.n ?? 0);
 }
 
-/** Staged records per object; notes are the persons with secondary companies (one note each). */
+/**
+ * Staged records per object; notes are the persons with secondary companies (one note each), notes from
+ * mapped fields the persons without (`mappedNotes`, given).
+ */
 export async function stagedCounts(
   db: Knex,
   companyId: number,
   migrationId: number,
+  mapped: number,
 ): Promise<Record<ReportEntity, number>> {
   const notes = await db('staged_memberships')
     .where({ company_id: companyId, migration_id: migrationId, is_primary: false })
@@ -35,9 +45,57 @@ export async function stagedCounts(
     organization: await count(db, STAGED_TABLE.organization, companyId, migrationId),
     person: await count(db, STAGED_TABLE.person, companyId, migrationId),
     note: Number(notes?.n ?? 0),
+    mapped_note: mapped,
     file: await count(db, STAGED_TABLE.file, companyId, migrationId),
     activity: await count(db, STAGED_TABLE.activity, companyId, migrationId),
   };
+}
+
+/** The latest field map, resolved to the company's field codes as far as they are known; null: no map. */
+async function currentMap(db: Knex, companyId: number, migrationId: number): Promise<ResolvedMap | null> {
+  const map = await latestMap(db, companyId, migrationId);
+  if (!map) return null;
+  return map.resolved && map.resolved.version === map.version
+    ? map.resolved
+    : resolveMap(map.version, map.document, await listRecordedFields(db, companyId), undefined);
+}
+
+/**
+ * The notes made from mapped values alone: the staged persons without companies besides their primary
+ * one whose note (as the engine builds it, `personPayload`) holds values the field map sends to a note,
+ * and the source rows those values come from (`fileId:row`, distinct). A person with other companies has
+ * one note for both, counted among the secondary-company notes.
+ */
+export async function mappedNotes(
+  db: Knex,
+  companyId: number,
+  migrationId: number,
+): Promise<{ persons: string[]; sourceRows: number }> {
+  const map = await currentMap(db, companyId, migrationId);
+  if (!map?.person.some((t) => t.to.kind === 'note')) return { persons: [], sourceRows: 0 };
+  const ctx: RefContext = {
+    map,
+    owners: undefined,
+    visibleTo: null,
+    orgIdFor: () => undefined,
+    orgNameOf: () => undefined,
+    pending: true,
+  };
+  const persons: string[] = [];
+  const rows = new Set<string>();
+  const ids = await stagedIds(db, companyId, migrationId, 'staged_persons');
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = await loadPersons(db, companyId, migrationId, ids.slice(i, i + 500));
+    for (const p of chunk.values()) {
+      if (p.memberships?.some((m) => !m.isPrimary)) continue;
+      const built = personPayload(p, ctx);
+      if (built.note === null) continue;
+      persons.push(p.actimoId);
+      for (const t of built.trace)
+        if (t.pipedriveKey === 'note') for (const s of t.sources) rows.add(`${s.fileId}:${s.row}`);
+    }
+  }
+  return { persons, sourceRows: rows.size };
 }
 
 /** The staged persons' engagement scores, read in pages. */

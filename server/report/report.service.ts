@@ -10,8 +10,10 @@ import type { MappingService } from '../mapping/map.service.ts';
 import { findMigration, listSourceFiles } from '../staging/source-file.repository.ts';
 import type { ArtifactsService } from './artifacts.service.ts';
 import { buildReport, type StagingFacts } from './build.ts';
-import type { EngineFacts, ReconciliationReport, ReportEntity } from './model.ts';
+import type { EngineFacts, ReconciliationReport } from './model.ts';
 import {
+  mappedNotes,
+  type StagedEntity,
   sourceRowsByNumber,
   stagedCounts,
   stagedEngagementScores,
@@ -21,7 +23,7 @@ import { type SkippedRow, skipCsv } from './skip-csv.ts';
 
 /** A staged record the engine did not write: skipped or failed, with its reason code. */
 export interface SkippedRecord {
-  entity: Exclude<ReportEntity, 'note'>;
+  entity: StagedEntity;
   /** The staged record's Actimo id (`staged_*.actimo_id`). */
   actimoId: string;
   reason: string;
@@ -34,7 +36,7 @@ export interface EngineFactsSource {
   skipped(companyId: number, migrationId: number): Promise<SkippedRecord[]>;
 }
 
-const KIND_OF: Record<Exclude<ReportEntity, 'note'>, string> = {
+const KIND_OF: Record<StagedEntity, string> = {
   person: 'users',
   organization: 'companies',
   activity: 'activities',
@@ -65,11 +67,13 @@ export class ReportService {
     const db = this.d.db;
     const files = (await listSourceFiles(db, companyId, migrationId)).filter((f) => f.status === 'staged');
     const sourceRows: StagingFacts['sourceRows'] = {};
-    for (const [entity, kind] of Object.entries(KIND_OF) as Array<[Exclude<ReportEntity, 'note'>, string]>) {
+    for (const [entity, kind] of Object.entries(KIND_OF) as Array<[StagedEntity, string]>) {
       const of = files.filter((f) => f.kind === kind);
       if (of.length) sourceRows[entity] = of.reduce((n, f) => n + f.rowCount, 0);
     }
-    const staged = await stagedCounts(db, companyId, migrationId);
+    const mapped = await mappedNotes(db, companyId, migrationId);
+    if (sourceRows.person !== undefined) sourceRows.mapped_note = mapped.sourceRows;
+    const staged = await stagedCounts(db, companyId, migrationId, mapped.persons.length);
     const columns: StagingFacts['columns'] = [];
     if (files.length) {
       const view = await this.d.maps.view(companyId, migrationId, userId);

@@ -25,6 +25,7 @@ export type RollbackReason =
   | 'restore_partial' // restore some fields; others changed since we wrote them
   | 'edited_in_pipedrive' // keep: update_time newer than our write, or a webhook saw a person edit it
   | 'value_changed' // keep: a field we wrote holds another value now
+  | 'file_kept' // keep: the note describing an uploaded file that is kept (original name, date, batch)
   | 'already_deleted' // none: the record is gone from Pipedrive
   | 'already_rolled_back' // none: an earlier rollback undid our last write
   | 'already_restored' // none: every field already holds its before-image

@@ -5,6 +5,7 @@
 import type { Knex } from '../db.ts';
 import type { WrittenField } from '../migration/engine.ts';
 import { type LedgerRow, ledgerFor } from '../migration/ledger.repository.ts';
+import { fileNoteKeyOf } from '../migration/payloads.ts';
 import { customValue, listAllOrganizations, listAllPersons } from '../migration/pipedrive-index.ts';
 import { listRecords, type MigrationRecord } from '../migration/records.repository.ts';
 import type { PipedriveClient } from '../pipedrive/client.ts';
@@ -200,9 +201,32 @@ export async function planRecords(
       },
     });
   }
+  keepNotesOfKeptFiles(items);
   // Newest first: by entity step, then the latest record first.
   items.sort((a, b) => a.step - b.step || (b.recordId ?? 0) - (a.recordId ?? 0));
   return items;
+}
+
+/**
+ * A kept file keeps its note (`file:<key>`: original name, upload date, source batch): deleting the note
+ * of a file that stays would lose what the file is. A note the rollback would have deleted or restored
+ * is kept with `file_kept`; a note already gone or already undone stays as decided.
+ */
+function keepNotesOfKeptFiles(items: NewItem[]): void {
+  const keptFiles = new Set(
+    items
+      .filter((i) => i.entity === 'file' && i.action === 'keep')
+      .map((i) => fileNoteKeyOf(String(i.detail.actimoKey))),
+  );
+  if (keptFiles.size === 0) return;
+  for (const i of items) {
+    if (i.entity !== 'note' || (i.action !== 'delete' && i.action !== 'restore')) continue;
+    if (!keptFiles.has(String(i.detail.actimoKey))) continue;
+    i.action = 'keep';
+    i.reason = 'file_kept';
+    delete i.detail.body;
+    delete i.detail.restored;
+  }
 }
 
 /**

@@ -405,16 +405,21 @@ describe('the whole journey, from the exports to a rollback', () => {
       frame.getByRole('region', { name: 'Preview the rollback' }),
       '62-journey-rollback-preview',
     );
-    // The confirmation counts records; the custom fields removed after them are not records.
+    // The confirmation counts records; the custom fields removed after them are not records, and are
+    // counted apart (removed: the Deleted column; still holding values: the Kept column).
     const deletes = [...preview]
       .filter(([kind]) => kind !== 'Custom fields')
       .reduce((n, [, r]) => n + Number(r[0]), 0);
+    const fields = preview.get('Custom fields') ?? ['0', '0', '0', '0'];
+    const plural = (n: number) => `${n} custom field${n === 1 ? '' : 's'}`;
+    const [removed, keptFields] = [Number(fields[0]), Number(fields[2])];
+    const fieldsText = ` ${plural(removed)} ${removed === 1 ? 'is' : 'are'} removed${keptFields > 0 ? `; ${plural(keptFields)} kept, records still hold values in them` : ''}.`;
 
     await frame.getByRole('button', { name: 'Roll back', exact: true }).click();
     expect(
       await confirmInPipedrive('Roll back the migration?', 'Roll back', '63-journey-rollback-confirmation'),
     ).toBe(
-      `${deletes} records are deleted from Pipedrive and 0 restored to their values before the migration.`,
+      `${deletes} records are deleted from Pipedrive and 0 restored to their values before the migration.${fieldsText}`,
     );
     const progress = frame.getByRole('region', { name: /^Rollback run \d+/ });
     await progress.getByText('Completed', { exact: true }).waitFor({ timeout: 120_000 });

@@ -84,6 +84,8 @@ describe.each(ENGINES)('the reconciliation report of a real migration on %s', (e
       ],
       // The file and two activities belong to the unnamed users, so they are skipped with them; the third
       // activity waits for its failed person.
+      // The map sends no column to a note: no note from mapped fields.
+      ['mapped_note', 0, none, { skipped: {}, failed: {} }],
       ['file', 1, { ...none, skipped: 1 }, { skipped: { person_skipped: 1 }, failed: {} }],
       ['activity', 3, { ...none, skipped: 2, not_run: 1 }, { skipped: { person_skipped: 2 }, failed: {} }],
     ]);
@@ -217,6 +219,7 @@ describe.each(ENGINES)('the reconciliation report of a real migration on %s', (e
       ['organization', { ...none, rolled_back: 3 }],
       ['person', { ...none, rolled_back: 48, skipped: 2, failed: 10 }],
       ['note', { ...none, rolled_back: 4, skipped: 1, not_run: 2 }],
+      ['mapped_note', none],
       ['file', { ...none, skipped: 1 }],
       ['activity', { ...none, skipped: 2, not_run: 1 }],
     ]);
@@ -254,4 +257,106 @@ describe.each(ENGINES)('the reconciliation report of a real migration on %s', (e
     expect(stagedIdOf('activity', 'activity:a-17')).toBe('a-17');
     expect(stagedIdOf('person', 'person:1')).toBe('person:1');
   });
+});
+
+describe.each(ENGINES)('the reconciliation report when the map sends a column to a note, on %s', (engine) => {
+  let h: MigrationHarness;
+  let withDepartment: string[];
+  let unnamed: string;
+  const report = async () =>
+    (await h.app.http.get(`/api/migrations/${h.migrationId}/report`).expect(200))
+      .body as ReconciliationReport;
+
+  beforeAll(async () => {
+    h = await migrationHarness(engine, { users: 30 });
+    const db = h.app.testDb.db;
+    const scope = { company_id: 1, migration_id: h.migrationId };
+    const m = (await h.app.http.get(`/api/migrations/${h.migrationId}/map`).expect(200)).body;
+    const edited = await h.app.http
+      .patch(`/api/migrations/${h.migrationId}/map/destinations`)
+      .send({
+        version: m.version,
+        changes: [{ entity: 'person', field: 'department', destination: { kind: 'note' } }],
+      })
+      .expect(200);
+    await h.app.http
+      .post(`/api/migrations/${h.migrationId}/map/confirm`)
+      .send({ version: edited.body.version })
+      .expect(200);
+    await h.app.http.post(`/api/migrations/${h.migrationId}/map/provision`).expect(200);
+    // The persons without other companies that have a department: each gets a note from it alone.
+    const secondary = new Set(
+      (
+        await db('staged_memberships')
+          .where({ ...scope, is_primary: false })
+          .select('person_id')
+      ).map((r) => String(r.person_id)),
+    );
+    const persons = await db('staged_persons')
+      .where(scope)
+      .orderBy('actimo_id')
+      .select('id', 'actimo_id', 'data');
+    const departmentOf = (p: { data: string }) => (JSON.parse(p.data) as Record<string, unknown>).department;
+    const mapped = persons.filter(
+      (p) =>
+        !secondary.has(String(p.actimo_id)) && typeof departmentOf(p) === 'string' && departmentOf(p) !== '',
+    );
+    withDepartment = mapped.map((p) => String(p.actimo_id));
+    // One of them loses its name: skipped, and its note with it.
+    const { firstName, lastName, fullName, ...rest } = JSON.parse(mapped[0]!.data) as Record<string, unknown>;
+    await db('staged_persons')
+      .where({ id: mapped[0]!.id })
+      .update({ data: JSON.stringify(rest) });
+    unnamed = String(mapped[0]!.actimo_id);
+    await migrateAll(h);
+  }, 180_000);
+  afterAll(async () => h?.close());
+
+  it('counts the notes made from mapped values on their own line, with their source rows, and the numbers add up', async () => {
+    const r = await report();
+    expect(checkInvariant(r)).toEqual([]);
+    const db = h.app.testDb.db;
+    const created = (
+      await db('migration_records')
+        .where({ company_id: 1, migration_id: h.migrationId, entity: 'note', state: 'done' })
+        .andWhere('actimo_key', 'like', 'note:%')
+        .whereIn('person_key', withDepartment)
+        .select('person_key')
+    ).length;
+    expect([withDepartment.length, created]).toEqual([27, 26]);
+    expect(
+      r.objects.map((o) => [o.entity, o.sourceRows, o.mergedRows, o.staged, o.states, o.reasons]),
+    ).toEqual([
+      ['organization', 3, 0, 3, { ...none, created: 3 }, { skipped: {}, failed: {} }],
+      [
+        'person',
+        30,
+        0,
+        30,
+        { ...none, created: 29, skipped: 1 },
+        { skipped: { missing_name: 1 }, failed: {} },
+      ],
+      // The persons with other companies: one note each, their departments in it too.
+      ['note', null, null, 3, { ...none, created: 3 }, { skipped: {}, failed: {} }],
+      // The 27 persons without other companies that have a department, from their 27 rows of the users
+      // export: 26 notes created, the unnamed person's skipped with it.
+      [
+        'mapped_note',
+        27,
+        0,
+        27,
+        { ...none, created: 26, skipped: 1 },
+        { skipped: { person_skipped: 1 }, failed: {} },
+      ],
+      ['file', 1, 0, 1, { ...none, skipped: 1 }, { skipped: { file_missing: 1 }, failed: {} }],
+      ['activity', 1, 0, 1, { ...none, created: 1 }, { skipped: {}, failed: {} }],
+    ]);
+    expect(
+      await db('migration_records')
+        .where({ company_id: 1, migration_id: h.migrationId, entity: 'person', actimo_key: unnamed })
+        .select('action', 'reason_code'),
+    ).toEqual([{ action: 'skip', reason_code: 'missing_name' }]);
+    const html = (await h.app.http.get(`/api/migrations/${h.migrationId}/report.html`).expect(200)).text;
+    expect(html).toContain('<tr><td>mapped_note</td><td class="num">27</td>');
+  }, 60_000);
 });

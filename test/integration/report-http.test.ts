@@ -67,6 +67,8 @@ describe.each(ENGINES)('reconciliation report on %s', (engine) => {
       // One note per person with secondary companies: every 10th user lists two companies (30), and user
       // 100011's listed company (99999) is secondary to the primary one the memberships export names.
       ['note', null, null, 31, null],
+      // The proposed map sends no column to a note.
+      ['mapped_note', 0, 0, 0, null],
       ['file', 1, 0, 1, null],
       ['activity', 15, 0, 15, null],
     ]);

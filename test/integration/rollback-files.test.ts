@@ -1,6 +1,7 @@
 // Rollback of a migration that uploaded files, against the sandbox on SQLite and PostgreSQL: the uploaded
 // files and their notes (original name, upload date, source batch) are deleted from Pipedrive, each once,
-// the records say so, and a second rollback writes nothing; a file a person renamed since is kept.
+// the records say so, and a second rollback writes nothing; a file a person renamed since is kept, with
+// its note.
 import { describe, expect, it } from 'vitest';
 import { listRecords } from '../../server/migration/records.repository.ts';
 import { getRun } from '../../server/migration/runs.repository.ts';
@@ -100,7 +101,7 @@ describe.each(ENGINES)('rollback of a migration with files (%s)', (engine) => {
 describe('rollback of a file a person renamed in Pipedrive since the upload', () => {
   const h = harnessFor('sqlite', HARNESS);
 
-  it('keeps that file (value changed), and deletes its note and the other file', async () => {
+  it('keeps that file (value changed) and its note (file kept), and deletes the other file and its note', async () => {
     const db = h().app.testDb.db;
     await migrateAll(h());
     const files = await listRecords(db, 1, h().migrationId, { entity: 'file' });
@@ -113,9 +114,19 @@ describe('rollback of a file a person renamed in Pipedrive since the upload', ()
     });
     expect(put.status).toBe(200);
 
+    const noteIdsBefore = (await listRecords(db, 1, h().migrationId, { entity: 'note' }))
+      .filter((n) => n.actimoKey.startsWith('file:'))
+      .map((n) => n.pipedriveId!);
+    expect(noteIdsBefore.length).toBe(2);
+
     const svc = rollbackService(h());
     const dry = await svc.dryRun(1, h().migrationId);
     expect(dry.summary.file).toEqual({ delete: 1, keep: 1 });
+    // The dry run says the kept file's note stays too, and why (the other 42 notes: the persons' and the other file's).
+    expect(dry.summary.note).toEqual({ delete: 42, keep: 1 });
+    expect(
+      dry.items.filter((i) => i.reason === 'file_kept').map((i) => [i.entity, i.action, i.detail.actimoKey]),
+    ).toEqual([['note', 'keep', 'file:100001:files/contract-1.pdf']]);
     const before = requestMark(h());
     const run = await svc.start(1, h().migrationId, { token: dry.token, startedBy: 'user:1' });
     expect(await rollbackEngine(h()).execute(1, run.id)).toBe('completed');
@@ -127,9 +138,37 @@ describe('rollback of a file a person renamed in Pipedrive since the upload', ()
     const notes = (await listRecords(db, 1, h().migrationId, { entity: 'note' })).filter((n) =>
       n.actimoKey.startsWith('file:'),
     );
-    expect(notes.map((n) => [n.actimoKey, n.pipedriveId])).toEqual([
-      ['file:100000:files/contract-0.pdf', null],
-      ['file:100001:files/contract-1.pdf', null],
+    expect(notes.map((n) => [n.actimoKey, n.pipedriveId === null])).toEqual([
+      ['file:100000:files/contract-0.pdf', true],
+      ['file:100001:files/contract-1.pdf', false],
+    ]);
+    // The kept file's note (its original name, upload date, batch) is still in Pipedrive; the other is gone.
+    const keptNote = notes.find((n) => n.actimoKey === 'file:100001:files/contract-1.pdf')!.pipedriveId!;
+    expect(
+      liveRecords(h(), 'notes')
+        .filter((n) => noteIdsBefore.includes(n.id))
+        .map((n) => n.id),
+    ).toEqual([keptNote]);
+    expect(
+      writesSince(h(), before).filter((w) => noteIdsBefore.some((id) => w === `DELETE /api/v1/notes/${id}`)),
+    ).toEqual([`DELETE /api/v1/notes/${noteIdsBefore.find((id) => id !== keptNote)}`]);
+    expect(
+      await db('migration_records')
+        .where({ company_id: 1, migration_id: h().migrationId, entity: 'note' })
+        .andWhere('actimo_key', 'like', 'file:%')
+        .orderBy('actimo_key')
+        .select('actimo_key', 'rollback_state', 'rollback_reason'),
+    ).toEqual([
+      {
+        actimo_key: 'file:100000:files/contract-0.pdf',
+        rollback_state: 'deleted',
+        rollback_reason: 'created_by_us',
+      },
+      {
+        actimo_key: 'file:100001:files/contract-1.pdf',
+        rollback_state: 'kept',
+        rollback_reason: 'file_kept',
+      },
     ]);
     expect(
       await db('migration_records')

@@ -15,8 +15,8 @@ const NOW = new Date('2026-11-25T12:00:00Z');
 const STAGING: StagingFacts = {
   migrationId: 7,
   migrationName: 'Nov <export>',
-  sourceRows: { person: 12, organization: 3, activity: 4 },
-  staged: { organization: 3, person: 10, note: 2, file: 0, activity: 4 },
+  sourceRows: { person: 12, organization: 3, activity: 4, mapped_note: 5 },
+  staged: { organization: 3, person: 10, note: 2, mapped_note: 5, file: 0, activity: 4 },
   columns: [
     {
       fileId: 1,
@@ -79,6 +79,10 @@ const ENGINE: EngineFacts = {
       states: { created: 3, updated: 0, skipped: 0, failed: 0, rolled_back: 0, not_run: 0 },
       reasons: { skipped: {}, failed: {} },
     },
+    mapped_note: {
+      states: { created: 4, updated: 0, skipped: 1, failed: 0, rolled_back: 0, not_run: 0 },
+      reasons: { skipped: { person_skipped: 1 }, failed: {} },
+    },
   },
   owners: {
     matched: [{ email: 'admin@example.dk', userId: 7, records: 3 }],
@@ -106,6 +110,7 @@ describe('the reconciliation report', () => {
       ['organization', 3, 0, 3, null],
       ['person', 12, 2, 10, null],
       ['note', null, null, 2, null],
+      ['mapped_note', 5, 0, 5, null],
       ['file', null, null, 0, null],
       ['activity', 4, 0, 4, null],
     ]);
@@ -143,6 +148,15 @@ describe('the reconciliation report', () => {
     });
     expect(r.coverage.map((c) => c.verifiedPct)).toEqual([87.5, null]);
     expect(r.totals).toEqual({ requests: 40, tokens: 410, durationMs: 150_000 });
+    // Notes from mapped fields: their own line, each staged one in a final state.
+    expect(r.objects.find((o) => o.entity === 'mapped_note')).toEqual({
+      entity: 'mapped_note',
+      sourceRows: 5,
+      mergedRows: 0,
+      staged: 5,
+      states: { created: 4, updated: 0, skipped: 1, failed: 0, rolled_back: 0, not_run: 0 },
+      reasons: { skipped: { person_skipped: 1 }, failed: {} },
+    });
     // Notes: staged 2, and the run counted none: not run.
     expect(checkInvariant(r)).toEqual([]);
   });

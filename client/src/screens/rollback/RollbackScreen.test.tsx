@@ -196,6 +196,43 @@ describe('rollback', () => {
     expect(screen.queryByRole('button', { name: 'Preview the rollback' })).toBeNull();
   });
 
+  it('says in the confirmation how many custom fields are removed when they are to be removed', async () => {
+    const api = server({ runs: [FULL], status: NONE }).on('POST', `${ROLLBACK}/dry-run`, (req) => ({
+      body: dryRun({
+        ...(req.body as Partial<DryRun>),
+        summary: { person: { delete: 30, restore: 2 }, field: { remove_field: 12, keep_field: 1 } },
+      }),
+    }));
+    await open(api);
+    await userEvent.click(await screen.findByLabelText(/Also remove the custom fields/));
+    await userEvent.click(screen.getByRole('button', { name: 'Preview the rollback' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Roll back' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Roll back the migration?' });
+    expect(
+      within(dialog).getByText(
+        '30 records are deleted from Pipedrive and 2 restored to their values before the migration. 12 custom fields are removed; 1 custom field kept, records still hold values in them.',
+      ),
+    ).toBeDefined();
+  });
+
+  it('says nothing about custom fields in the confirmation when they are kept', async () => {
+    const api = server({ runs: [FULL], status: NONE }).on('POST', `${ROLLBACK}/dry-run`, (req) => ({
+      body: dryRun({
+        ...(req.body as Partial<DryRun>),
+        summary: { person: { delete: 30 }, field: { keep_field: 13 } },
+      }),
+    }));
+    await open(api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Preview the rollback' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Roll back' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Roll back the migration?' });
+    expect(
+      within(dialog).getByText(
+        '30 records are deleted from Pipedrive and 0 restored to their values before the migration.',
+      ),
+    ).toBeDefined();
+  });
+
   it('sends nothing when the admin declines', async () => {
     const api = server({ runs: [FULL], status: NONE });
     await open(api);

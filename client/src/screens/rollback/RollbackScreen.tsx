@@ -41,6 +41,7 @@ const ACTIONS = [
 const REASONS: Record<string, string> = {
   created_by_us: 'created by the migration',
   value_changed: 'someone changed it in Pipedrive since',
+  file_kept: 'it describes a file that is kept',
   forced: 'changed in Pipedrive since, deleted anyway (force)',
   already_deleted: 'already gone from Pipedrive',
   already_restored: 'already holds its values from before',
@@ -265,7 +266,7 @@ function Preview({ migrationId, onStarted }: { migrationId: number; onStarted: (
     const restores = Object.values(shown.summary).reduce((n, s) => n + (s.restore ?? 0), 0);
     const yes = await host.confirm({
       title: 'Roll back the migration?',
-      description: `${formatCount(deletes)} records are deleted from Pipedrive and ${formatCount(restores)} restored to their values before the migration.`,
+      description: `${formatCount(deletes)} records are deleted from Pipedrive and ${formatCount(restores)} restored to their values before the migration.${shown.removeFields ? fieldsText(shown.summary.field ?? {}) : ''}`,
       okText: 'Roll back',
       tone: 'negative',
     });
@@ -334,6 +335,16 @@ function Preview({ migrationId, onStarted }: { migrationId: number; onStarted: (
       )}
     </section>
   );
+}
+
+const fieldWord = (n: number) => `${formatCount(n)} custom field${n === 1 ? '' : 's'}`;
+
+/** What the rollback does with the custom fields the migration created, for the confirmation. */
+function fieldsText(field: Record<string, number>): string {
+  const removed = field.remove_field ?? 0;
+  const kept = field.keep_field ?? 0;
+  const keptText = kept > 0 ? `; ${fieldWord(kept)} kept, records still hold values in them` : '';
+  return ` ${fieldWord(removed)} ${removed === 1 ? 'is' : 'are'} removed${keptText}.`;
 }
 
 const SHOWN = 100;
