@@ -58,8 +58,25 @@ export async function createTestDb(engine: Engine, options: { migrate?: boolean 
     config,
     url: url.toString(),
     destroy: async () => {
-      await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+      await dropSchema(db, schema);
       await db.destroy();
     },
   };
+}
+
+/**
+ * Drops a test schema. A worker stopped without draining may still hold locks in it for a moment, and
+ * PostgreSQL may then pick the DROP as a deadlock victim (40P01); it is tried again after a short wait.
+ */
+async function dropSchema(db: Knex, schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+      return;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code !== '40P01' || attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
