@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAP_SETTINGS, type FileSpec, type MapDocument } from '../../server/mapping/document.ts';
+import type { FileSpec, MapDocument } from '../../server/mapping/document.ts';
 import { applyDestinationChanges, applySourceChanges } from '../../server/mapping/edit.ts';
 import { applyProfile, profileDocumentSchema, profileFromMap } from '../../server/mapping/profile.ts';
-import { proposeDestinations } from '../../server/mapping/propose-destination.ts';
 import { signatureOf } from '../../server/mapping/propose-source.ts';
 import { proposeValues } from '../../server/mapping/values.ts';
 import type { AccountField } from '../../server/pipedrive/fields.ts';
+import { proposedColumn, proposedDocument } from '../helpers/mapping.ts';
 
 const users: FileSpec = {
   fileId: 3,
@@ -13,57 +13,13 @@ const users: FileSpec = {
   kind: 'users',
   signature: signatureOf('users', ['Id', 'Navn', 'Startdato', 'Farve']),
   columns: [
-    {
-      column: 0,
-      header: 'Id',
-      field: 'actimoId',
-      parse: { type: 'id' },
-      whitespace: 'trim',
-      confidence: 0.95,
-      reason: 'r',
-      origin: 'proposal',
-      decided: false,
-    },
-    {
-      column: 1,
-      header: 'Navn',
-      field: 'fullName',
-      parse: { type: 'text' },
-      whitespace: 'trim',
-      confidence: 0.95,
-      reason: 'r',
-      origin: 'proposal',
-      decided: false,
-    },
-    {
-      column: 2,
-      header: 'Startdato',
-      field: 'hireDate',
-      parse: { type: 'date', orders: {}, excelSerial: true },
-      whitespace: 'trim',
-      confidence: 0.95,
-      reason: 'r',
-      origin: 'proposal',
-      decided: false,
-    },
-    {
-      column: 3,
-      header: 'Farve',
-      field: null,
-      parse: { type: 'text' },
-      whitespace: 'trim',
-      confidence: 0,
-      reason: 'r',
-      origin: 'proposal',
-      decided: false,
-    },
+    proposedColumn(0, 'Id', 'actimoId', { parse: { type: 'id' } }),
+    proposedColumn(1, 'Navn', 'fullName'),
+    proposedColumn(2, 'Startdato', 'hireDate', { parse: { type: 'date', orders: {}, excelSerial: true } }),
+    proposedColumn(3, 'Farve', null, { confidence: 0 }),
   ],
 };
-const doc: MapDocument = {
-  files: [users],
-  destinations: proposeDestinations(),
-  settings: DEFAULT_MAP_SETTINGS,
-};
+const doc = proposedDocument([users]);
 const none = () => undefined;
 
 describe('source-side edits', () => {

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAP_SETTINGS, type FileSpec, type MapDocument } from '../../server/mapping/document.ts';
+import type { FileSpec, MapDocument } from '../../server/mapping/document.ts';
 import { applyDestinationChanges, applySourceChanges } from '../../server/mapping/edit.ts';
-import { proposeDestinations } from '../../server/mapping/propose-destination.ts';
 import { signatureOf } from '../../server/mapping/propose-source.ts';
 import { optionMappingOf } from '../../server/mapping/review.ts';
 import { existingFieldChoices, mapView } from '../../server/mapping/view.ts';
 import type { AccountField } from '../../server/pipedrive/fields.ts';
-
-const column = (column: number, header: string, field: string | null) => ({
-  column,
-  header,
-  field,
-  parse: { type: 'text' as const },
-  whitespace: 'trim' as const,
-  confidence: 0.95,
-  reason: 'r',
-  origin: 'proposal' as const,
-  decided: false,
-});
+import { DRAFT_META, OPTION_FIELD_FITS, proposedColumn, proposedDocument } from '../helpers/mapping.ts';
 
 const users: FileSpec = {
   fileId: 3,
@@ -25,10 +13,9 @@ const users: FileSpec = {
   kind: 'users',
   signature: signatureOf('users', ['Id', 'Navn', 'Status', 'Afdeling']),
   columns: [
-    { ...column(0, 'Id', 'actimoId'), parse: { type: 'id' } },
-    column(1, 'Navn', 'fullName'),
-    {
-      ...column(2, 'Status', 'employmentStatus'),
+    proposedColumn(0, 'Id', 'actimoId', { parse: { type: 'id' } }),
+    proposedColumn(1, 'Navn', 'fullName'),
+    proposedColumn(2, 'Status', 'employmentStatus', {
       observed: [
         ['Aktiv', 40],
         ['Orlov', 5],
@@ -36,26 +23,12 @@ const users: FileSpec = {
         ['Ukendt', 1],
       ],
       values: { Aktiv: 'Active', Orlov: 'On Leave', Ukendt: null },
-    },
-    { ...column(3, 'Afdeling', 'department'), observed: [['Salg', 12]] },
+    }),
+    proposedColumn(3, 'Afdeling', 'department', { observed: [['Salg', 12]] }),
   ],
 };
-const doc: MapDocument = {
-  files: [users],
-  destinations: proposeDestinations(),
-  settings: DEFAULT_MAP_SETTINGS,
-};
+const doc = proposedDocument([users]);
 const statusOf = (d: MapDocument) => d.files[0]!.columns[2]!;
-const meta = {
-  migrationId: 1,
-  version: 1,
-  status: 'draft' as const,
-  note: null,
-  createdAt: '2026-11-25T00:00:00.000Z',
-  confirmedBy: null,
-  confirmedAt: null,
-  provisionedAt: null,
-};
 
 const enumField: AccountField = {
   code: 'f00d',
@@ -100,7 +73,7 @@ describe('option-value mapping in the map view', () => {
   });
 
   it('gives the mapping only to columns that feed an option field', () => {
-    const view = mapView(meta, doc, new Map());
+    const view = mapView(DRAFT_META, doc, new Map());
     const cols = view.files[0]!.columns;
     expect(cols.map((c) => c.optionMapping?.unmatched ?? null)).toEqual([null, null, 1, null]);
   });
@@ -143,7 +116,7 @@ describe('new options from the column edit', () => {
       options: ['Active', 'On Leave', 'Terminated', 'Sabbatical'],
     });
     expect(optionMappingOf(next, 'users', statusOf(next))?.unmatched).toBe(0);
-    expect(mapView(meta, next, new Map()).blockers).toEqual([]);
+    expect(mapView(DRAFT_META, next, new Map()).blockers).toEqual([]);
     expect(reread.size).toBe(0);
   });
 
@@ -203,18 +176,7 @@ describe('existing fields the admin may choose', () => {
           type: 'enum',
           typeLabel: 'single option',
           options: ['Salg', 'Lager'],
-          fits: [
-            'actimoId',
-            'jobTitle',
-            'department',
-            'site',
-            'employmentStatus',
-            'language',
-            'managerId',
-            'companyName',
-            'messageDeliveryStatus',
-            'lastSurveyResponse',
-          ],
+          fits: OPTION_FIELD_FITS,
         },
         {
           code: 'da7e',
