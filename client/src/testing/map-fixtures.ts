@@ -1,5 +1,12 @@
 // Field-map answers as the server gives them (server/mapping/view.ts), for the map screen's tests.
-import type { MapColumn, MapDestination, MapView, Preview, ProvisioningReport } from '../api/map.ts';
+import type {
+  AccountFieldChoices,
+  MapColumn,
+  MapDestination,
+  MapView,
+  Preview,
+  ProvisioningReport,
+} from '../api/map.ts';
 
 export function mapColumn(over: Partial<MapColumn> & Pick<MapColumn, 'column' | 'header'>): MapColumn {
   return {
@@ -266,5 +273,27 @@ export function provisioningPlan(over: Partial<ProvisioningReport> = {}): Provis
     warnings: [],
     applied: false,
     ...over,
+  };
+}
+
+/**
+ * The account's custom person fields as the server offers them for an existing destination: an option
+ * field Afdeling (Salg, Lager), a date field and a text field Team.
+ */
+export function accountFieldChoices(): AccountFieldChoices {
+  return {
+    person: [
+      {
+        code: 'f00d',
+        name: 'Afdeling',
+        type: 'enum',
+        typeLabel: 'single option',
+        options: ['Salg', 'Lager'],
+        fits: ['department', 'site', 'jobTitle'],
+      },
+      { code: 'da7e', name: 'Birthday', type: 'date', typeLabel: 'date', options: [], fits: ['hireDate'] },
+      { code: 'cafe', name: 'Team', type: 'varchar', typeLabel: 'text', options: [], fits: ['department'] },
+    ],
+    organization: [],
   };
 }
