@@ -14,9 +14,9 @@ import {
   type MapDocument,
 } from '../../server/mapping/document.ts';
 import { proposeDestinations } from '../../server/mapping/propose-destination.ts';
-import { proposeFile, type StagedTable } from '../../server/mapping/propose-source.ts';
+import { proposeFile, type StagedTable, signatureOf } from '../../server/mapping/propose-source.ts';
 import { type MapMeta, type MapView, mapView } from '../../server/mapping/view.ts';
-import { isTabularKind } from '../../server/staging/vocabulary.ts';
+import { isTabularKind, type TabularKind } from '../../server/staging/vocabulary.ts';
 
 /** Version 1 of migration 1's map, a draft: what mapView needs besides the document. */
 export const DRAFT_META: MapMeta = {
@@ -62,6 +62,25 @@ export function proposedColumn(
     origin: 'proposal',
     decided: false,
     ...over,
+  };
+}
+
+/** A file of the map, recognised as `kind`, with the signature its columns' headers give. */
+export function proposedFile(
+  fileId: number,
+  name: string,
+  kind: TabularKind,
+  columns: ColumnSpec[],
+): FileSpec {
+  return {
+    fileId,
+    name,
+    kind,
+    signature: signatureOf(
+      kind,
+      columns.map((c) => c.header),
+    ),
+    columns,
   };
 }
 

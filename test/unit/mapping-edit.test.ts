@@ -5,20 +5,14 @@ import { applyProfile, profileDocumentSchema, profileFromMap } from '../../serve
 import { signatureOf } from '../../server/mapping/propose-source.ts';
 import { proposeValues } from '../../server/mapping/values.ts';
 import type { AccountField } from '../../server/pipedrive/fields.ts';
-import { proposedColumn, proposedDocument } from '../helpers/mapping.ts';
+import { proposedColumn, proposedDocument, proposedFile } from '../helpers/mapping.ts';
 
-const users: FileSpec = {
-  fileId: 3,
-  name: 'users.csv',
-  kind: 'users',
-  signature: signatureOf('users', ['Id', 'Navn', 'Startdato', 'Farve']),
-  columns: [
-    proposedColumn(0, 'Id', 'actimoId', { parse: { type: 'id' } }),
-    proposedColumn(1, 'Navn', 'fullName'),
-    proposedColumn(2, 'Startdato', 'hireDate', { parse: { type: 'date', orders: {}, excelSerial: true } }),
-    proposedColumn(3, 'Farve', null, { confidence: 0 }),
-  ],
-};
+const users = proposedFile(3, 'users.csv', 'users', [
+  proposedColumn(0, 'Id', 'actimoId', { parse: { type: 'id' } }),
+  proposedColumn(1, 'Navn', 'fullName'),
+  proposedColumn(2, 'Startdato', 'hireDate', { parse: { type: 'date', orders: {}, excelSerial: true } }),
+  proposedColumn(3, 'Farve', null, { confidence: 0 }),
+]);
 const doc = proposedDocument([users]);
 const none = () => undefined;
 

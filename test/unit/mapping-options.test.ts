@@ -1,32 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import type { FileSpec, MapDocument } from '../../server/mapping/document.ts';
+import type { MapDocument } from '../../server/mapping/document.ts';
 import { applyDestinationChanges, applySourceChanges } from '../../server/mapping/edit.ts';
-import { signatureOf } from '../../server/mapping/propose-source.ts';
 import { optionMappingOf } from '../../server/mapping/review.ts';
 import { existingFieldChoices, mapView } from '../../server/mapping/view.ts';
 import type { AccountField } from '../../server/pipedrive/fields.ts';
-import { DRAFT_META, OPTION_FIELD_FITS, proposedColumn, proposedDocument } from '../helpers/mapping.ts';
+import {
+  DRAFT_META,
+  OPTION_FIELD_FITS,
+  proposedColumn,
+  proposedDocument,
+  proposedFile,
+} from '../helpers/mapping.ts';
 
-const users: FileSpec = {
-  fileId: 3,
-  name: 'users.csv',
-  kind: 'users',
-  signature: signatureOf('users', ['Id', 'Navn', 'Status', 'Afdeling']),
-  columns: [
-    proposedColumn(0, 'Id', 'actimoId', { parse: { type: 'id' } }),
-    proposedColumn(1, 'Navn', 'fullName'),
-    proposedColumn(2, 'Status', 'employmentStatus', {
-      observed: [
-        ['Aktiv', 40],
-        ['Orlov', 5],
-        ['Sabbatical', 2],
-        ['Ukendt', 1],
-      ],
-      values: { Aktiv: 'Active', Orlov: 'On Leave', Ukendt: null },
-    }),
-    proposedColumn(3, 'Afdeling', 'department', { observed: [['Salg', 12]] }),
-  ],
-};
+const users = proposedFile(3, 'users.csv', 'users', [
+  proposedColumn(0, 'Id', 'actimoId', { parse: { type: 'id' } }),
+  proposedColumn(1, 'Navn', 'fullName'),
+  proposedColumn(2, 'Status', 'employmentStatus', {
+    observed: [
+      ['Aktiv', 40],
+      ['Orlov', 5],
+      ['Sabbatical', 2],
+      ['Ukendt', 1],
+    ],
+    values: { Aktiv: 'Active', Orlov: 'On Leave', Ukendt: null },
+  }),
+  proposedColumn(3, 'Afdeling', 'department', { observed: [['Salg', 12]] }),
+]);
 const doc = proposedDocument([users]);
 const statusOf = (d: MapDocument) => d.files[0]!.columns[2]!;
 
