@@ -44,6 +44,25 @@ export const OPTION_FIELD_FITS = [
   'lastSurveyResponse',
 ];
 
+/**
+ * The destination change that sends Person · Department to our single option field with the options Sales
+ * and HR: three of the departments a generated export set holds then match no option.
+ */
+export const DEPARTMENT_AS_OPTIONS = {
+  entity: 'person',
+  field: 'department',
+  destination: { kind: 'custom', type: 'enum', options: ['Sales', 'HR'] },
+} as const;
+
+/** The destination of `entity`'s `field` in a map: a document, a view or the API's answer. */
+export function destinationOf<D extends { entity: string; field: string }>(
+  map: { destinations: readonly D[] },
+  entity: string,
+  field: string,
+): D | undefined {
+  return map.destinations.find((d) => d.entity === entity && d.field === field);
+}
+
 /** A column as the proposal leaves it: read as trimmed text, fairly sure (0.95), not yet decided. */
 export function proposedColumn(
   column: number,
