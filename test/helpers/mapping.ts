@@ -16,6 +16,7 @@ import {
 import { proposeDestinations } from '../../server/mapping/propose-destination.ts';
 import { proposeFile, type StagedTable, signatureOf } from '../../server/mapping/propose-source.ts';
 import { type MapMeta, type MapView, mapView } from '../../server/mapping/view.ts';
+import type { AccountField } from '../../server/pipedrive/fields.ts';
 import { isTabularKind, type TabularKind } from '../../server/staging/vocabulary.ts';
 
 /** Version 1 of migration 1's map, a draft: what mapView needs besides the document. */
@@ -62,6 +63,31 @@ export function destinationOf<D extends { entity: string; field: string }>(
 ): D | undefined {
   return map.destinations.find((d) => d.entity === entity && d.field === field);
 }
+
+/** A custom single option field the account has: Afdeling, with the options Salg and Lager. */
+export const AFDELING_FIELD: AccountField = {
+  code: 'f00d',
+  name: 'Afdeling',
+  type: 'enum',
+  isCustom: true,
+  options: [
+    { id: 4, label: 'Salg' },
+    { id: 5, label: 'Lager' },
+  ],
+};
+
+/** A custom date field the account has: Birthday. */
+export const BIRTHDAY_FIELD: AccountField = {
+  code: 'da7e',
+  name: 'Birthday',
+  type: 'date',
+  isCustom: true,
+  options: null,
+};
+
+/** The account-field lookup the map edits take, over Afdeling and Birthday (on any entity). */
+export const accountFieldByCode = (_entity: string, code: string): AccountField | undefined =>
+  [AFDELING_FIELD, BIRTHDAY_FIELD].find((f) => f.code === code);
 
 /** A column as the proposal leaves it: read as trimmed text, fairly sure (0.95), not yet decided. */
 export function proposedColumn(

@@ -4,8 +4,7 @@ import { applyDestinationChanges, applySourceChanges } from '../../server/mappin
 import { applyProfile, profileDocumentSchema, profileFromMap } from '../../server/mapping/profile.ts';
 import { signatureOf } from '../../server/mapping/propose-source.ts';
 import { proposeValues } from '../../server/mapping/values.ts';
-import type { AccountField } from '../../server/pipedrive/fields.ts';
-import { proposedColumn, proposedDocument, proposedFile } from '../helpers/mapping.ts';
+import { accountFieldByCode, proposedColumn, proposedDocument, proposedFile } from '../helpers/mapping.ts';
 
 const users = proposedFile(3, 'users.csv', 'users', [
   proposedColumn(0, 'Id', 'actimoId', { parse: { type: 'id' } }),
@@ -73,21 +72,6 @@ describe('source-side edits', () => {
 });
 
 describe('destination-side edits', () => {
-  const enumField: AccountField = {
-    code: 'f00d',
-    name: 'Afdeling',
-    type: 'enum',
-    isCustom: true,
-    options: [{ id: 4, label: 'Salg' }],
-  };
-  const dateField: AccountField = {
-    code: 'da7e',
-    name: 'Birthday',
-    type: 'date',
-    isCustom: true,
-    options: null,
-  };
-  const account = (_e: string, code: string) => [enumField, dateField].find((f) => f.code === code);
   const dest = (d: MapDocument, field: string) =>
     d.destinations.find((x) => x.entity === 'person' && x.field === field)!;
 
@@ -95,7 +79,7 @@ describe('destination-side edits', () => {
     const next = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'department', destination: { kind: 'custom', name: 'Afdeling (Actimo)' } }],
-      account,
+      accountFieldByCode,
     );
     expect(dest(next, 'department')).toMatchObject({
       destination: {
@@ -112,14 +96,14 @@ describe('destination-side edits', () => {
     const next = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'department', destination: { kind: 'existing', fieldCode: 'f00d' } }],
-      account,
+      accountFieldByCode,
     );
     expect(dest(next, 'department').destination).toEqual({
       kind: 'existing',
       fieldCode: 'f00d',
       name: 'Afdeling',
       type: 'enum',
-      options: ['Salg'],
+      options: ['Salg', 'Lager'],
     });
   });
 
@@ -127,7 +111,7 @@ describe('destination-side edits', () => {
     const next = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'language', destination: { kind: 'custom' } }],
-      account,
+      accountFieldByCode,
     );
     expect(dest(next, 'language').destination).toEqual({
       kind: 'custom',
@@ -141,12 +125,12 @@ describe('destination-side edits', () => {
     const changed = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'site', destination: { kind: 'note' } }],
-      account,
+      accountFieldByCode,
     );
     const back = applyDestinationChanges(
       changed,
       [{ entity: 'person', field: 'site', destination: { kind: 'proposal' } }],
-      account,
+      accountFieldByCode,
     );
     expect(dest(back, 'site')).toEqual(dest(doc, 'site'));
   });
@@ -205,7 +189,9 @@ describe('destination-side edits', () => {
       'unknown_target',
     ],
   ])('refuses %j', (change, code) => {
-    expect(() => applyDestinationChanges(doc, [change], account)).toThrow(expect.objectContaining({ code }));
+    expect(() => applyDestinationChanges(doc, [change], accountFieldByCode)).toThrow(
+      expect.objectContaining({ code }),
+    );
   });
 });
 

@@ -5,6 +5,9 @@ import { optionMappingOf } from '../../server/mapping/review.ts';
 import { existingFieldChoices, mapView } from '../../server/mapping/view.ts';
 import type { AccountField } from '../../server/pipedrive/fields.ts';
 import {
+  AFDELING_FIELD,
+  accountFieldByCode,
+  BIRTHDAY_FIELD,
   DRAFT_META,
   OPTION_FIELD_FITS,
   proposedColumn,
@@ -29,23 +32,6 @@ const users = proposedFile(3, 'users.csv', 'users', [
 const doc = proposedDocument([users]);
 const statusOf = (d: MapDocument) => d.files[0]!.columns[2]!;
 
-const enumField: AccountField = {
-  code: 'f00d',
-  name: 'Afdeling',
-  type: 'enum',
-  isCustom: true,
-  options: [
-    { id: 4, label: 'Salg' },
-    { id: 5, label: 'Lager' },
-  ],
-};
-const dateField: AccountField = {
-  code: 'da7e',
-  name: 'Birthday',
-  type: 'date',
-  isCustom: true,
-  options: null,
-};
 const standardField: AccountField = {
   code: 'name',
   name: 'Name',
@@ -53,7 +39,6 @@ const standardField: AccountField = {
   isCustom: false,
   options: null,
 };
-const accountField = (_e: string, code: string) => [enumField, dateField].find((f) => f.code === code);
 
 describe('option-value mapping in the map view', () => {
   it('lists every value found with its count and the option it becomes, counting the unmatched', () => {
@@ -81,7 +66,7 @@ describe('option-value mapping in the map view', () => {
     const next = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'department', destination: { kind: 'existing', fieldCode: 'f00d' } }],
-      accountField,
+      accountFieldByCode,
     );
     expect(optionMappingOf(next, 'users', next.files[0]!.columns[3]!)).toEqual({
       where: 'Person · existing field "Afdeling" (single option)',
@@ -138,7 +123,7 @@ describe('new options from the column edit', () => {
     const withExisting = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'department', destination: { kind: 'existing', fieldCode: 'f00d' } }],
-      accountField,
+      accountFieldByCode,
     );
     expect(() =>
       applySourceChanges(withExisting, [{ fileId: 3, column: 3, newOptions: ['Drift'] }], () => undefined),
@@ -165,7 +150,10 @@ describe('new options from the column edit', () => {
 
 describe('existing fields the admin may choose', () => {
   it('lists the account’s custom fields with the targets whose values each can hold', () => {
-    const choices = existingFieldChoices({ person: [standardField, enumField, dateField], organization: [] });
+    const choices = existingFieldChoices({
+      person: [standardField, AFDELING_FIELD, BIRTHDAY_FIELD],
+      organization: [],
+    });
     // The standard Name is not offered; an option field takes text and choices, a date field dates.
     expect(choices).toEqual({
       person: [
