@@ -402,18 +402,23 @@ interface ChangeRow {
   note: string;
 }
 
+/** A change to a whole record: no field, nothing before or after. */
+const recordRow = (key: string, change: string, record: string, note: string): ChangeRow => ({
+  key,
+  change,
+  record,
+  field: '—',
+  before: '—',
+  after: '—',
+  note,
+});
+
 function changeRows(delta: EntityDelta): ChangeRow[] {
   const rows: ChangeRow[] = [];
   for (const r of delta.created)
-    rows.push({
-      key: `c:${r.actimoId}`,
-      change: 'New',
-      record: r.label ? `${r.label} (${r.actimoId})` : r.actimoId,
-      field: '—',
-      before: '—',
-      after: '—',
-      note: 'Created',
-    });
+    rows.push(
+      recordRow(`c:${r.actimoId}`, 'New', r.label ? `${r.label} (${r.actimoId})` : r.actimoId, 'Created'),
+    );
   for (const r of delta.updated) {
     const fields = [
       ...r.fields.map((f) => ({ f, held: false })),
@@ -431,25 +436,18 @@ function changeRows(delta: EntityDelta): ChangeRow[] {
       });
   }
   for (const r of delta.gone)
-    rows.push({
-      key: `g:${r.actimoId}`,
-      change: 'Removed',
-      record: r.actimoId,
-      field: '—',
-      before: '—',
-      after: '—',
-      note: 'Gone from the export: flagged, never deleted',
-    });
+    rows.push(
+      recordRow(`g:${r.actimoId}`, 'Removed', r.actimoId, 'Gone from the export: flagged, never deleted'),
+    );
   for (const r of delta.deletedInPipedrive)
-    rows.push({
-      key: `d:${r.actimoId}`,
-      change: 'Deleted in Pipedrive',
-      record: r.actimoId,
-      field: '—',
-      before: '—',
-      after: '—',
-      note: 'Someone deleted it in Pipedrive: not written again',
-    });
+    rows.push(
+      recordRow(
+        `d:${r.actimoId}`,
+        'Deleted in Pipedrive',
+        r.actimoId,
+        'Someone deleted it in Pipedrive: not written again',
+      ),
+    );
   return rows;
 }
 
