@@ -42,6 +42,22 @@ export function mapDestination(
   };
 }
 
+const ENTITY_WORDS = { person: 'Person', organization: 'Organization' } as const;
+
+/** A destination that lands in Pipedrive's standard field `key` (called `keyLabel`), its one standard choice. */
+export function standardDestination(
+  over: Partial<MapDestination> &
+    Pick<MapDestination, 'entity' | 'field' | 'label'> & { key: string; keyLabel: string },
+): MapDestination {
+  const { key, keyLabel, ...rest } = over;
+  return mapDestination({
+    destination: { kind: 'standard', key },
+    description: `${ENTITY_WORDS[over.entity]} · ${keyLabel}`,
+    choices: { standard: [{ key, label: keyLabel }], custom: true, note: true, ignore: true },
+    ...rest,
+  });
+}
+
 const USERS = 11;
 
 /** A users export of three columns: the id (sure), Afdeling (sure) and a low-confidence guess. */
@@ -133,28 +149,21 @@ export function mapView(over: Partial<MapView> = {}): MapView {
         description: 'Person · our custom field "Department" (text)',
         sources: [{ fileId: USERS, fileName: 'brugere.csv', column: 1, header: 'Afdeling' }],
       }),
-      mapDestination({
+      standardDestination({
         entity: 'person',
         field: 'jobTitle',
         label: 'Job title',
-        destination: { kind: 'standard', key: 'job_title' },
-        description: 'Person · Job title',
-        choices: {
-          standard: [{ key: 'job_title', label: 'Job title' }],
-          custom: true,
-          note: true,
-          ignore: true,
-        },
+        key: 'job_title',
+        keyLabel: 'Job title',
         sources: [{ fileId: USERS, fileName: 'brugere.csv', column: 2, header: 'Stilling?' }],
       }),
-      mapDestination({
+      standardDestination({
         entity: 'organization',
         field: 'domain',
         label: 'Website',
-        destination: { kind: 'standard', key: 'website' },
-        description: 'Organization · Website',
+        key: 'website',
+        keyLabel: 'Website',
         hasData: false,
-        choices: { standard: [{ key: 'website', label: 'Website' }], custom: true, note: true, ignore: true },
       }),
     ],
     settings: {

@@ -2,7 +2,12 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiError, FakeApi, type Reply } from '../../testing/fake-api.ts';
-import { accountFieldChoices, mapDestination, mapView } from '../../testing/map-fixtures.ts';
+import {
+  accountFieldChoices,
+  mapDestination,
+  mapView,
+  standardDestination,
+} from '../../testing/map-fixtures.ts';
 import { deferred, renderPanel } from '../../testing/render-panel.tsx';
 import { migrationDetail } from '../../testing/staging-fixtures.ts';
 import { mockTableLayout } from '../../testing/table-layout.ts';
@@ -140,12 +145,12 @@ describe('an existing custom field as destination', { timeout: 20_000 }, () => {
 
   it('offers no existing field for a reference, which only a standard field holds', async () => {
     const base = mapView();
-    const organization = mapDestination({
+    const organization = standardDestination({
       entity: 'person',
       field: 'organization',
       label: 'Organization (primary company)',
-      destination: { kind: 'standard', key: 'org_id' },
-      description: 'Person · Organization',
+      key: 'org_id',
+      keyLabel: 'Organization',
       choices: {
         standard: [{ key: 'org_id', label: 'Organization' }],
         custom: false,
