@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateExportSet } from '../fixtures/generate.ts';
+import { DEPARTMENT_AS_OPTIONS, destinationOf } from '../helpers/mapping.ts';
 import { browserPerFile, screenshotOf } from './helpers/browser.ts';
 import { harnessState } from './helpers/harness.ts';
 import { exportsDirPerFile, openPanel, panelApi } from './helpers/panel.ts';
@@ -53,13 +54,7 @@ describe('option values and record settings on the map screen', () => {
       `/api/migrations/${migrationId}/map/destinations`,
       json('PATCH', {
         version: map.version,
-        changes: [
-          {
-            entity: 'person',
-            field: 'department',
-            destination: { kind: 'custom', type: 'enum', options: ['Sales', 'HR'] },
-          },
-        ],
+        changes: [DEPARTMENT_AS_OPTIONS],
       }),
     );
   });
@@ -84,9 +79,7 @@ describe('option values and record settings on the map screen', () => {
 
     const map = await panelApi<MapBody>(`/api/migrations/${migrationId}/map`);
     expect(map.blockers).toEqual([]);
-    expect(
-      map.destinations.find((d) => d.entity === 'person' && d.field === 'department')?.destination,
-    ).toEqual({
+    expect(destinationOf(map, 'person', 'department')?.destination).toEqual({
       kind: 'custom',
       logicalName: 'department__c',
       name: 'Department',

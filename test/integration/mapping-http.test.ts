@@ -13,6 +13,7 @@ import { upsertCompany } from '../../server/tenants/company.repository.ts';
 import { generateExportSet } from '../fixtures/generate.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { ENGINES } from '../helpers/db.ts';
+import { DEPARTMENT_AS_OPTIONS, destinationOf } from '../helpers/mapping.ts';
 import { QUIRKS } from '../helpers/staging.ts';
 
 interface Column {
@@ -131,8 +132,7 @@ describe.each(ENGINES)('field-map API on %s', (engine) => {
       { field: 'actimoId', label: 'Actimo ID' },
       { field: 'name', label: 'name' },
     ]);
-    const dest = (entity: string, field: string) =>
-      m.destinations.find((d) => d.entity === entity && d.field === field)?.choices;
+    const dest = (entity: string, field: string) => destinationOf(m, entity, field)?.choices;
     expect(dest('person', 'email')).toEqual({
       standard: [{ key: 'emails', label: 'Email' }],
       custom: true,
@@ -223,8 +223,7 @@ describe.each(ENGINES)('field-map API on %s', (engine) => {
         settings: { missingName: 'email' },
       })
       .expect(200);
-    const dest = (field: string) =>
-      (res.body as MapBody).destinations.find((d) => d.entity === 'person' && d.field === field);
+    const dest = (field: string) => destinationOf(res.body as MapBody, 'person', field);
     expect(dest('department')).toMatchObject({
       destination: {
         kind: 'custom',
@@ -251,13 +250,7 @@ describe.each(ENGINES)('field-map API on %s', (engine) => {
         .patch(`/api/migrations/${own}/map/destinations`)
         .send({
           version: m.version,
-          changes: [
-            {
-              entity: 'person',
-              field: 'department',
-              destination: { kind: 'custom', type: 'enum', options: ['Sales', 'HR'] },
-            },
-          ],
+          changes: [DEPARTMENT_AS_OPTIONS],
         })
         .expect(200)
     ).body;
@@ -314,10 +307,7 @@ describe.each(ENGINES)('field-map API on %s', (engine) => {
       unmatched: 0,
     });
     expect(after.flags).toEqual([]);
-    expect(
-      (res.body as MapBody).destinations.find((d) => d.entity === 'person' && d.field === 'department')
-        ?.destination,
-    ).toEqual({
+    expect(destinationOf(res.body as MapBody, 'person', 'department')?.destination).toEqual({
       kind: 'custom',
       logicalName: 'department__c',
       name: 'Department',

@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS } from '../../server/tenants/settings.ts';
 import { generateExportSet } from '../fixtures/generate.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { ENGINES } from '../helpers/db.ts';
+import { OPTION_FIELD_FITS } from '../helpers/mapping.ts';
 import { startTestSandbox, T0, type TestSandbox } from '../helpers/sandbox.ts';
 
 const OUR_PERSON_FIELDS = [
@@ -274,6 +275,12 @@ describe.each(ENGINES)('provisioning custom fields against the sandbox on %s', (
       departmentCode = dept.data!.field_code;
     });
     afterAll(async () => s.close());
+    /** Asks for the account's field `fieldCode` as the destination of Person · Department. */
+    const departmentTo = (version: number, fieldCode: string) =>
+      s.app.http.patch(`/api/migrations/${s.migrationId}/map/destinations`).send({
+        version,
+        changes: [{ entity: 'person', field: 'department', destination: { kind: 'existing', fieldCode } }],
+      });
 
     it('adopts a field of the same name and type, and blocks on a same-named field of another type', async () => {
       await confirm(s);
@@ -322,18 +329,7 @@ describe.each(ENGINES)('provisioning custom fields against the sandbox on %s', (
             type: 'enum',
             typeLabel: 'single option',
             options: ['Sales', 'HR'],
-            fits: [
-              'actimoId',
-              'jobTitle',
-              'department',
-              'site',
-              'employmentStatus',
-              'language',
-              'managerId',
-              'companyName',
-              'messageDeliveryStatus',
-              'lastSurveyResponse',
-            ],
+            fits: OPTION_FIELD_FITS,
           },
         ],
         organization: [],
@@ -342,19 +338,7 @@ describe.each(ENGINES)('provisioning custom fields against the sandbox on %s', (
 
     it('refuses an existing field whose type cannot hold the values, saying which types can', async () => {
       const m = (await s.app.http.get(`/api/migrations/${s.migrationId}/map`).expect(200)).body;
-      const res = await s.app.http
-        .patch(`/api/migrations/${s.migrationId}/map/destinations`)
-        .send({
-          version: m.version,
-          changes: [
-            {
-              entity: 'person',
-              field: 'department',
-              destination: { kind: 'existing', fieldCode: engagementCode },
-            },
-          ],
-        })
-        .expect(400);
+      const res = await departmentTo(m.version, engagementCode).expect(400);
       expect(res.body.error).toMatchObject({
         code: 'destination_does_not_fit',
         message:
@@ -366,21 +350,7 @@ describe.each(ENGINES)('provisioning custom fields against the sandbox on %s', (
 
     it('uses the existing field once the admin chooses it and maps the values it has no option for', async () => {
       let m = (await s.app.http.get(`/api/migrations/${s.migrationId}/map`).expect(200)).body;
-      m = (
-        await s.app.http
-          .patch(`/api/migrations/${s.migrationId}/map/destinations`)
-          .send({
-            version: m.version,
-            changes: [
-              {
-                entity: 'person',
-                field: 'department',
-                destination: { kind: 'existing', fieldCode: departmentCode },
-              },
-            ],
-          })
-          .expect(200)
-      ).body;
+      m = (await departmentTo(m.version, departmentCode).expect(200)).body;
       const users = m.files.find((f: { kind: string }) => f.kind === 'users');
       const dept = users.columns.find((c: { header: string }) => c.header === 'Department');
       // "Sales" and "HR" are the field's own labels; the other three need the admin.

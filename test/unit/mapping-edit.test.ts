@@ -1,69 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAP_SETTINGS, type FileSpec, type MapDocument } from '../../server/mapping/document.ts';
+import type { FileSpec, MapDocument } from '../../server/mapping/document.ts';
 import { applyDestinationChanges, applySourceChanges } from '../../server/mapping/edit.ts';
 import { applyProfile, profileDocumentSchema, profileFromMap } from '../../server/mapping/profile.ts';
-import { proposeDestinations } from '../../server/mapping/propose-destination.ts';
 import { signatureOf } from '../../server/mapping/propose-source.ts';
 import { proposeValues } from '../../server/mapping/values.ts';
-import type { AccountField } from '../../server/pipedrive/fields.ts';
+import { accountFieldByCode, proposedColumn, proposedDocument, proposedFile } from '../helpers/mapping.ts';
 
-const users: FileSpec = {
-  fileId: 3,
-  name: 'users.csv',
-  kind: 'users',
-  signature: signatureOf('users', ['Id', 'Navn', 'Startdato', 'Farve']),
-  columns: [
-    {
-      column: 0,
-      header: 'Id',
-      field: 'actimoId',
-      parse: { type: 'id' },
-      whitespace: 'trim',
-      confidence: 0.95,
-      reason: 'r',
-      origin: 'proposal',
-      decided: false,
-    },
-    {
-      column: 1,
-      header: 'Navn',
-      field: 'fullName',
-      parse: { type: 'text' },
-      whitespace: 'trim',
-      confidence: 0.95,
-      reason: 'r',
-      origin: 'proposal',
-      decided: false,
-    },
-    {
-      column: 2,
-      header: 'Startdato',
-      field: 'hireDate',
-      parse: { type: 'date', orders: {}, excelSerial: true },
-      whitespace: 'trim',
-      confidence: 0.95,
-      reason: 'r',
-      origin: 'proposal',
-      decided: false,
-    },
-    {
-      column: 3,
-      header: 'Farve',
-      field: null,
-      parse: { type: 'text' },
-      whitespace: 'trim',
-      confidence: 0,
-      reason: 'r',
-      origin: 'proposal',
-      decided: false,
-    },
-  ],
-};
-const doc: MapDocument = {
-  files: [users],
-  destinations: proposeDestinations(),
-  settings: DEFAULT_MAP_SETTINGS,
-};
+const users = proposedFile(3, 'users.csv', 'users', [
+  proposedColumn(0, 'Id', 'actimoId', { parse: { type: 'id' } }),
+  proposedColumn(1, 'Navn', 'fullName'),
+  proposedColumn(2, 'Startdato', 'hireDate', { parse: { type: 'date', orders: {}, excelSerial: true } }),
+  proposedColumn(3, 'Farve', null, { confidence: 0 }),
+]);
+const doc = proposedDocument([users]);
 const none = () => undefined;
 
 describe('source-side edits', () => {
@@ -123,21 +72,6 @@ describe('source-side edits', () => {
 });
 
 describe('destination-side edits', () => {
-  const enumField: AccountField = {
-    code: 'f00d',
-    name: 'Afdeling',
-    type: 'enum',
-    isCustom: true,
-    options: [{ id: 4, label: 'Salg' }],
-  };
-  const dateField: AccountField = {
-    code: 'da7e',
-    name: 'Birthday',
-    type: 'date',
-    isCustom: true,
-    options: null,
-  };
-  const account = (_e: string, code: string) => [enumField, dateField].find((f) => f.code === code);
   const dest = (d: MapDocument, field: string) =>
     d.destinations.find((x) => x.entity === 'person' && x.field === field)!;
 
@@ -145,7 +79,7 @@ describe('destination-side edits', () => {
     const next = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'department', destination: { kind: 'custom', name: 'Afdeling (Actimo)' } }],
-      account,
+      accountFieldByCode,
     );
     expect(dest(next, 'department')).toMatchObject({
       destination: {
@@ -162,14 +96,14 @@ describe('destination-side edits', () => {
     const next = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'department', destination: { kind: 'existing', fieldCode: 'f00d' } }],
-      account,
+      accountFieldByCode,
     );
     expect(dest(next, 'department').destination).toEqual({
       kind: 'existing',
       fieldCode: 'f00d',
       name: 'Afdeling',
       type: 'enum',
-      options: ['Salg'],
+      options: ['Salg', 'Lager'],
     });
   });
 
@@ -177,7 +111,7 @@ describe('destination-side edits', () => {
     const next = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'language', destination: { kind: 'custom' } }],
-      account,
+      accountFieldByCode,
     );
     expect(dest(next, 'language').destination).toEqual({
       kind: 'custom',
@@ -191,12 +125,12 @@ describe('destination-side edits', () => {
     const changed = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'site', destination: { kind: 'note' } }],
-      account,
+      accountFieldByCode,
     );
     const back = applyDestinationChanges(
       changed,
       [{ entity: 'person', field: 'site', destination: { kind: 'proposal' } }],
-      account,
+      accountFieldByCode,
     );
     expect(dest(back, 'site')).toEqual(dest(doc, 'site'));
   });
@@ -255,7 +189,9 @@ describe('destination-side edits', () => {
       'unknown_target',
     ],
   ])('refuses %j', (change, code) => {
-    expect(() => applyDestinationChanges(doc, [change], account)).toThrow(expect.objectContaining({ code }));
+    expect(() => applyDestinationChanges(doc, [change], accountFieldByCode)).toThrow(
+      expect.objectContaining({ code }),
+    );
   });
 });
 

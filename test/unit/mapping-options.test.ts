@@ -1,79 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAP_SETTINGS, type FileSpec, type MapDocument } from '../../server/mapping/document.ts';
+import type { MapDocument } from '../../server/mapping/document.ts';
 import { applyDestinationChanges, applySourceChanges } from '../../server/mapping/edit.ts';
-import { proposeDestinations } from '../../server/mapping/propose-destination.ts';
-import { signatureOf } from '../../server/mapping/propose-source.ts';
 import { optionMappingOf } from '../../server/mapping/review.ts';
 import { existingFieldChoices, mapView } from '../../server/mapping/view.ts';
 import type { AccountField } from '../../server/pipedrive/fields.ts';
+import {
+  AFDELING_FIELD,
+  accountFieldByCode,
+  BIRTHDAY_FIELD,
+  DRAFT_META,
+  OPTION_FIELD_FITS,
+  proposedColumn,
+  proposedDocument,
+  proposedFile,
+} from '../helpers/mapping.ts';
 
-const column = (column: number, header: string, field: string | null) => ({
-  column,
-  header,
-  field,
-  parse: { type: 'text' as const },
-  whitespace: 'trim' as const,
-  confidence: 0.95,
-  reason: 'r',
-  origin: 'proposal' as const,
-  decided: false,
-});
-
-const users: FileSpec = {
-  fileId: 3,
-  name: 'users.csv',
-  kind: 'users',
-  signature: signatureOf('users', ['Id', 'Navn', 'Status', 'Afdeling']),
-  columns: [
-    { ...column(0, 'Id', 'actimoId'), parse: { type: 'id' } },
-    column(1, 'Navn', 'fullName'),
-    {
-      ...column(2, 'Status', 'employmentStatus'),
-      observed: [
-        ['Aktiv', 40],
-        ['Orlov', 5],
-        ['Sabbatical', 2],
-        ['Ukendt', 1],
-      ],
-      values: { Aktiv: 'Active', Orlov: 'On Leave', Ukendt: null },
-    },
-    { ...column(3, 'Afdeling', 'department'), observed: [['Salg', 12]] },
-  ],
-};
-const doc: MapDocument = {
-  files: [users],
-  destinations: proposeDestinations(),
-  settings: DEFAULT_MAP_SETTINGS,
-};
+const users = proposedFile(3, 'users.csv', 'users', [
+  proposedColumn(0, 'Id', 'actimoId', { parse: { type: 'id' } }),
+  proposedColumn(1, 'Navn', 'fullName'),
+  proposedColumn(2, 'Status', 'employmentStatus', {
+    observed: [
+      ['Aktiv', 40],
+      ['Orlov', 5],
+      ['Sabbatical', 2],
+      ['Ukendt', 1],
+    ],
+    values: { Aktiv: 'Active', Orlov: 'On Leave', Ukendt: null },
+  }),
+  proposedColumn(3, 'Afdeling', 'department', { observed: [['Salg', 12]] }),
+]);
+const doc = proposedDocument([users]);
 const statusOf = (d: MapDocument) => d.files[0]!.columns[2]!;
-const meta = {
-  migrationId: 1,
-  version: 1,
-  status: 'draft' as const,
-  note: null,
-  createdAt: '2026-11-25T00:00:00.000Z',
-  confirmedBy: null,
-  confirmedAt: null,
-  provisionedAt: null,
-};
 
-const enumField: AccountField = {
-  code: 'f00d',
-  name: 'Afdeling',
-  type: 'enum',
-  isCustom: true,
-  options: [
-    { id: 4, label: 'Salg' },
-    { id: 5, label: 'Lager' },
-  ],
-};
-const dateField: AccountField = {
-  code: 'da7e',
-  name: 'Birthday',
-  type: 'date',
-  isCustom: true,
-  options: null,
-};
 const standardField: AccountField = {
   code: 'name',
   name: 'Name',
@@ -81,7 +39,6 @@ const standardField: AccountField = {
   isCustom: false,
   options: null,
 };
-const accountField = (_e: string, code: string) => [enumField, dateField].find((f) => f.code === code);
 
 describe('option-value mapping in the map view', () => {
   it('lists every value found with its count and the option it becomes, counting the unmatched', () => {
@@ -100,7 +57,7 @@ describe('option-value mapping in the map view', () => {
   });
 
   it('gives the mapping only to columns that feed an option field', () => {
-    const view = mapView(meta, doc, new Map());
+    const view = mapView(DRAFT_META, doc, new Map());
     const cols = view.files[0]!.columns;
     expect(cols.map((c) => c.optionMapping?.unmatched ?? null)).toEqual([null, null, 1, null]);
   });
@@ -109,7 +66,7 @@ describe('option-value mapping in the map view', () => {
     const next = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'department', destination: { kind: 'existing', fieldCode: 'f00d' } }],
-      accountField,
+      accountFieldByCode,
     );
     expect(optionMappingOf(next, 'users', next.files[0]!.columns[3]!)).toEqual({
       where: 'Person · existing field "Afdeling" (single option)',
@@ -143,7 +100,7 @@ describe('new options from the column edit', () => {
       options: ['Active', 'On Leave', 'Terminated', 'Sabbatical'],
     });
     expect(optionMappingOf(next, 'users', statusOf(next))?.unmatched).toBe(0);
-    expect(mapView(meta, next, new Map()).blockers).toEqual([]);
+    expect(mapView(DRAFT_META, next, new Map()).blockers).toEqual([]);
     expect(reread.size).toBe(0);
   });
 
@@ -166,7 +123,7 @@ describe('new options from the column edit', () => {
     const withExisting = applyDestinationChanges(
       doc,
       [{ entity: 'person', field: 'department', destination: { kind: 'existing', fieldCode: 'f00d' } }],
-      accountField,
+      accountFieldByCode,
     );
     expect(() =>
       applySourceChanges(withExisting, [{ fileId: 3, column: 3, newOptions: ['Drift'] }], () => undefined),
@@ -193,7 +150,10 @@ describe('new options from the column edit', () => {
 
 describe('existing fields the admin may choose', () => {
   it('lists the account’s custom fields with the targets whose values each can hold', () => {
-    const choices = existingFieldChoices({ person: [standardField, enumField, dateField], organization: [] });
+    const choices = existingFieldChoices({
+      person: [standardField, AFDELING_FIELD, BIRTHDAY_FIELD],
+      organization: [],
+    });
     // The standard Name is not offered; an option field takes text and choices, a date field dates.
     expect(choices).toEqual({
       person: [
@@ -203,18 +163,7 @@ describe('existing fields the admin may choose', () => {
           type: 'enum',
           typeLabel: 'single option',
           options: ['Salg', 'Lager'],
-          fits: [
-            'actimoId',
-            'jobTitle',
-            'department',
-            'site',
-            'employmentStatus',
-            'language',
-            'managerId',
-            'companyName',
-            'messageDeliveryStatus',
-            'lastSurveyResponse',
-          ],
+          fits: OPTION_FIELD_FITS,
         },
         {
           code: 'da7e',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnParse } from '../../server/actimo/columns.ts';
-import { DEFAULT_MAP_SETTINGS, type FileSpec, type MapDocument } from '../../server/mapping/document.ts';
 import { secondaryOrganizationsNote } from '../../server/mapping/notes.ts';
 import {
   buildOrganizationPayload,
@@ -9,75 +8,44 @@ import {
 } from '../../server/mapping/payload.ts';
 import type { StagedOrganizationInput, StagedPersonInput } from '../../server/mapping/payload-read.ts';
 import { sameValue } from '../../server/mapping/payload-values.ts';
-import { proposeDestinations } from '../../server/mapping/propose-destination.ts';
 import { resolveMap } from '../../server/mapping/resolve.ts';
 import { DEFAULT_SCHEMA } from '../../server/mapping/schema.ts';
 import type { RecordedField } from '../../server/pipedrive/field-schema.repository.ts';
 import type { AccountFields } from '../../server/pipedrive/fields.ts';
+import { proposedColumn, proposedDocument, proposedFile } from '../helpers/mapping.ts';
 
 const text: ColumnParse = { type: 'text' };
-const col = (column: number, header: string, field: string, parse: ColumnParse = text) => ({
-  column,
-  header,
-  field,
-  parse,
-  whitespace: 'trim' as const,
-  confidence: 0.95,
-  reason: '',
-  origin: 'proposal' as const,
-  decided: false,
-});
+const col = (column: number, header: string, field: string, parse: ColumnParse = text) =>
+  proposedColumn(column, header, field, { parse });
 
-const USERS: FileSpec = {
-  fileId: 1,
-  name: 'users.csv',
-  kind: 'users',
-  signature: 'users:x',
-  columns: [
-    col(0, 'User ID', 'actimoId', { type: 'id' }),
-    col(1, 'First name', 'firstName'),
-    col(2, 'Last name', 'lastName'),
-    col(3, 'Email', 'email', { type: 'email' }),
-    col(4, 'Mobile', 'phone', { type: 'phone', defaultCountry: 'DK' }),
-    col(5, 'Job title', 'jobTitle'),
-    { ...col(6, 'Department', 'department'), whitespace: 'collapse' },
-    col(7, 'Company ID', 'companyIds', { type: 'list', separator: '|' }),
-    col(8, 'Created', 'addTime', { type: 'date', orders: {}, excelSerial: true }),
-    { ...col(9, 'Status', 'employmentStatus'), values: { aktiv: 'Active', orlov: 'On Leave', ukendt: null } },
-    col(10, 'Hire date', 'hireDate', { type: 'date', orders: {}, excelSerial: true }),
-  ],
-};
-const ENGAGEMENT: FileSpec = {
-  fileId: 2,
-  name: 'engagement.csv',
-  kind: 'engagement',
-  signature: 'engagement:x',
-  columns: [
-    col(0, 'User ID', 'personId', { type: 'id' }),
-    col(1, 'Score', 'engagementScore', { type: 'number', decimal: ',' }),
-  ],
-};
-const COMPANIES: FileSpec = {
-  fileId: 3,
-  name: 'companies.csv',
-  kind: 'companies',
-  signature: 'companies:x',
-  columns: [
-    col(0, 'Company ID', 'actimoId', { type: 'id' }),
-    col(1, 'Name', 'name'),
-    col(2, 'City', 'city'),
-    col(3, 'Zip', 'postalCode'),
-    col(4, 'Website', 'domain'),
-    col(5, 'Industry', 'industry'),
-    col(6, 'Employees', 'employeeCount', { type: 'number', decimal: '.' }),
-  ],
-};
+const USERS = proposedFile(1, 'users.csv', 'users', [
+  col(0, 'User ID', 'actimoId', { type: 'id' }),
+  col(1, 'First name', 'firstName'),
+  col(2, 'Last name', 'lastName'),
+  col(3, 'Email', 'email', { type: 'email' }),
+  col(4, 'Mobile', 'phone', { type: 'phone', defaultCountry: 'DK' }),
+  col(5, 'Job title', 'jobTitle'),
+  { ...col(6, 'Department', 'department'), whitespace: 'collapse' },
+  col(7, 'Company ID', 'companyIds', { type: 'list', separator: '|' }),
+  col(8, 'Created', 'addTime', { type: 'date', orders: {}, excelSerial: true }),
+  { ...col(9, 'Status', 'employmentStatus'), values: { aktiv: 'Active', orlov: 'On Leave', ukendt: null } },
+  col(10, 'Hire date', 'hireDate', { type: 'date', orders: {}, excelSerial: true }),
+]);
+const ENGAGEMENT = proposedFile(2, 'engagement.csv', 'engagement', [
+  col(0, 'User ID', 'personId', { type: 'id' }),
+  col(1, 'Score', 'engagementScore', { type: 'number', decimal: ',' }),
+]);
+const COMPANIES = proposedFile(3, 'companies.csv', 'companies', [
+  col(0, 'Company ID', 'actimoId', { type: 'id' }),
+  col(1, 'Name', 'name'),
+  col(2, 'City', 'city'),
+  col(3, 'Zip', 'postalCode'),
+  col(4, 'Website', 'domain'),
+  col(5, 'Industry', 'industry'),
+  col(6, 'Employees', 'employeeCount', { type: 'number', decimal: '.' }),
+]);
 
-const doc: MapDocument = {
-  files: [USERS, ENGAGEMENT, COMPANIES],
-  destinations: proposeDestinations(),
-  settings: DEFAULT_MAP_SETTINGS,
-};
+const doc = proposedDocument([USERS, ENGAGEMENT, COMPANIES]);
 
 const code = (logicalName: string) => logicalName.replace(/__c$/, '').padEnd(40, '0').slice(0, 40);
 const recorded: RecordedField[] = DEFAULT_SCHEMA.map((f) => ({

@@ -1,5 +1,12 @@
 // Field-map answers as the server gives them (server/mapping/view.ts), for the map screen's tests.
-import type { MapColumn, MapDestination, MapView, Preview, ProvisioningReport } from '../api/map.ts';
+import type {
+  AccountFieldChoices,
+  MapColumn,
+  MapDestination,
+  MapView,
+  Preview,
+  ProvisioningReport,
+} from '../api/map.ts';
 
 export function mapColumn(over: Partial<MapColumn> & Pick<MapColumn, 'column' | 'header'>): MapColumn {
   return {
@@ -33,6 +40,22 @@ export function mapDestination(
     sources: [],
     ...over,
   };
+}
+
+const ENTITY_WORDS = { person: 'Person', organization: 'Organization' } as const;
+
+/** A destination that lands in Pipedrive's standard field `key` (called `keyLabel`), its one standard choice. */
+export function standardDestination(
+  over: Partial<MapDestination> &
+    Pick<MapDestination, 'entity' | 'field' | 'label'> & { key: string; keyLabel: string },
+): MapDestination {
+  const { key, keyLabel, ...rest } = over;
+  return mapDestination({
+    destination: { kind: 'standard', key },
+    description: `${ENTITY_WORDS[over.entity]} · ${keyLabel}`,
+    choices: { standard: [{ key, label: keyLabel }], custom: true, note: true, ignore: true },
+    ...rest,
+  });
 }
 
 const USERS = 11;
@@ -126,28 +149,21 @@ export function mapView(over: Partial<MapView> = {}): MapView {
         description: 'Person · our custom field "Department" (text)',
         sources: [{ fileId: USERS, fileName: 'brugere.csv', column: 1, header: 'Afdeling' }],
       }),
-      mapDestination({
+      standardDestination({
         entity: 'person',
         field: 'jobTitle',
         label: 'Job title',
-        destination: { kind: 'standard', key: 'job_title' },
-        description: 'Person · Job title',
-        choices: {
-          standard: [{ key: 'job_title', label: 'Job title' }],
-          custom: true,
-          note: true,
-          ignore: true,
-        },
+        key: 'job_title',
+        keyLabel: 'Job title',
         sources: [{ fileId: USERS, fileName: 'brugere.csv', column: 2, header: 'Stilling?' }],
       }),
-      mapDestination({
+      standardDestination({
         entity: 'organization',
         field: 'domain',
         label: 'Website',
-        destination: { kind: 'standard', key: 'website' },
-        description: 'Organization · Website',
+        key: 'website',
+        keyLabel: 'Website',
         hasData: false,
-        choices: { standard: [{ key: 'website', label: 'Website' }], custom: true, note: true, ignore: true },
       }),
     ],
     settings: {
@@ -266,5 +282,27 @@ export function provisioningPlan(over: Partial<ProvisioningReport> = {}): Provis
     warnings: [],
     applied: false,
     ...over,
+  };
+}
+
+/**
+ * The account's custom person fields as the server offers them for an existing destination: an option
+ * field Afdeling (Salg, Lager), a date field and a text field Team.
+ */
+export function accountFieldChoices(): AccountFieldChoices {
+  return {
+    person: [
+      {
+        code: 'f00d',
+        name: 'Afdeling',
+        type: 'enum',
+        typeLabel: 'single option',
+        options: ['Salg', 'Lager'],
+        fits: ['department', 'site', 'jobTitle'],
+      },
+      { code: 'da7e', name: 'Birthday', type: 'date', typeLabel: 'date', options: [], fits: ['hireDate'] },
+      { code: 'cafe', name: 'Team', type: 'varchar', typeLabel: 'text', options: [], fits: ['department'] },
+    ],
+    organization: [],
   };
 }

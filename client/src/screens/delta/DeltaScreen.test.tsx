@@ -209,6 +209,22 @@ describe('delta', () => {
     expect(within(changes).queryByRole('table', { name: 'Organizations that change' })).toBeNull();
   });
 
+  it('lists an organization someone deleted in Pipedrive as one that is not written again', async () => {
+    const organizations = {
+      created: [],
+      updated: [],
+      gone: [],
+      deletedInPipedrive: [{ actimoId: 'c-7', pipedriveId: 9 }],
+      unchanged: 4,
+    };
+    await open(server().on('POST', `${DELTA}/preview`, { body: preview({ organizations }) }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Show the changes' }));
+    const changes = await screen.findByRole('region', { name: 'Changes' });
+    expect(rows(within(changes).getByRole('table', { name: 'Organizations that change' }))).toEqual([
+      ['Deleted in Pipedrive', 'c-7', '—', '—', '—', 'Someone deleted it in Pipedrive: not written again'],
+    ]);
+  });
+
   it('previews again with the other policy when it changes', async () => {
     const api = server();
     await open(api);

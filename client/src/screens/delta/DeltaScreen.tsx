@@ -22,6 +22,7 @@ import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Badge, type BadgeTone } from '../../components/Badge.tsx';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { FileDropzone } from '../../components/FileDropzone.tsx';
 import { CheckboxField, SelectField } from '../../components/fields.tsx';
 import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
@@ -195,35 +196,24 @@ function RecentEvents({ migrationId, version }: { migrationId: number; version: 
         (events.data.events.length === 0 ? (
           <p>{failedOnly ? 'No event failed.' : 'No event received yet.'}</p>
         ) : (
-          <table className="data-table" aria-label="Latest events">
-            <thead>
-              <tr>
-                <th scope="col">Received</th>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Tries</th>
-                <th scope="col">Error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.data.events.map((e) => {
-                const status = EVENT_STATUS[e.status] ?? { text: e.status, tone: 'neutral' as const };
-                return (
-                  <tr key={e.id}>
-                    <td>{formatDateTime(e.receivedAt)}</td>
-                    <th scope="row">
-                      <code>{`${e.action}.${e.entity}`}</code> {e.entityId}
-                    </th>
-                    <td>
-                      <Badge tone={status.tone}>{status.text}</Badge>
-                    </td>
-                    <td>{formatCount(e.tries)}</td>
-                    <td>{e.error ?? '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable label="Latest events" columns={['Received', 'Event', 'Status', 'Tries', 'Error']}>
+            {events.data.events.map((e) => {
+              const status = EVENT_STATUS[e.status] ?? { text: e.status, tone: 'neutral' as const };
+              return (
+                <tr key={e.id}>
+                  <td>{formatDateTime(e.receivedAt)}</td>
+                  <th scope="row">
+                    <code>{`${e.action}.${e.entity}`}</code> {e.entityId}
+                  </th>
+                  <td>
+                    <Badge tone={status.tone}>{status.text}</Badge>
+                  </td>
+                  <td>{formatCount(e.tries)}</td>
+                  <td>{e.error ?? '—'}</td>
+                </tr>
+              );
+            })}
+          </DataTable>
         ))}
     </>
   );
@@ -412,18 +402,23 @@ interface ChangeRow {
   note: string;
 }
 
+/** A change to a whole record: no field, nothing before or after. */
+const recordRow = (key: string, change: string, record: string, note: string): ChangeRow => ({
+  key,
+  change,
+  record,
+  field: '—',
+  before: '—',
+  after: '—',
+  note,
+});
+
 function changeRows(delta: EntityDelta): ChangeRow[] {
   const rows: ChangeRow[] = [];
   for (const r of delta.created)
-    rows.push({
-      key: `c:${r.actimoId}`,
-      change: 'New',
-      record: r.label ? `${r.label} (${r.actimoId})` : r.actimoId,
-      field: '—',
-      before: '—',
-      after: '—',
-      note: 'Created',
-    });
+    rows.push(
+      recordRow(`c:${r.actimoId}`, 'New', r.label ? `${r.label} (${r.actimoId})` : r.actimoId, 'Created'),
+    );
   for (const r of delta.updated) {
     const fields = [
       ...r.fields.map((f) => ({ f, held: false })),
@@ -441,25 +436,18 @@ function changeRows(delta: EntityDelta): ChangeRow[] {
       });
   }
   for (const r of delta.gone)
-    rows.push({
-      key: `g:${r.actimoId}`,
-      change: 'Removed',
-      record: r.actimoId,
-      field: '—',
-      before: '—',
-      after: '—',
-      note: 'Gone from the export: flagged, never deleted',
-    });
+    rows.push(
+      recordRow(`g:${r.actimoId}`, 'Removed', r.actimoId, 'Gone from the export: flagged, never deleted'),
+    );
   for (const r of delta.deletedInPipedrive)
-    rows.push({
-      key: `d:${r.actimoId}`,
-      change: 'Deleted in Pipedrive',
-      record: r.actimoId,
-      field: '—',
-      before: '—',
-      after: '—',
-      note: 'Someone deleted it in Pipedrive: not written again',
-    });
+    rows.push(
+      recordRow(
+        `d:${r.actimoId}`,
+        'Deleted in Pipedrive',
+        r.actimoId,
+        'Someone deleted it in Pipedrive: not written again',
+      ),
+    );
   return rows;
 }
 
@@ -471,30 +459,21 @@ function EntityChanges({ title, delta }: { title: string; delta: EntityDelta }) 
   return (
     <>
       <h3 className="card__subtitle">{title}</h3>
-      <table className="data-table" aria-label={`${title} that change`}>
-        <thead>
-          <tr>
-            <th scope="col">Change</th>
-            <th scope="col">Record</th>
-            <th scope="col">Field</th>
-            <th scope="col">Before</th>
-            <th scope="col">After</th>
-            <th scope="col">What happens</th>
+      <DataTable
+        label={`${title} that change`}
+        columns={['Change', 'Record', 'Field', 'Before', 'After', 'What happens']}
+      >
+        {rows.slice(0, SHOWN).map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.change}</th>
+            <td>{r.record}</td>
+            <td>{r.field}</td>
+            <td>{r.before}</td>
+            <td>{r.after}</td>
+            <td>{r.note}</td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.slice(0, SHOWN).map((r) => (
-            <tr key={r.key}>
-              <th scope="row">{r.change}</th>
-              <td>{r.record}</td>
-              <td>{r.field}</td>
-              <td>{r.before}</td>
-              <td>{r.after}</td>
-              <td>{r.note}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {rows.length > SHOWN && <p>and {formatCount(rows.length - SHOWN)} more changes.</p>}
     </>
   );

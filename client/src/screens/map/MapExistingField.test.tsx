@@ -1,9 +1,13 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AccountFieldChoices } from '../../api/map.ts';
 import { apiError, FakeApi, type Reply } from '../../testing/fake-api.ts';
-import { mapDestination, mapView } from '../../testing/map-fixtures.ts';
+import {
+  accountFieldChoices,
+  mapDestination,
+  mapView,
+  standardDestination,
+} from '../../testing/map-fixtures.ts';
 import { deferred, renderPanel } from '../../testing/render-panel.tsx';
 import { migrationDetail } from '../../testing/staging-fixtures.ts';
 import { mockTableLayout } from '../../testing/table-layout.ts';
@@ -14,23 +18,7 @@ afterEach(() => vi.restoreAllMocks());
 const MAP = '/api/migrations/7/map';
 const FIELDS = `${MAP}/account-fields`;
 
-const accountFields = (): AccountFieldChoices => ({
-  person: [
-    {
-      code: 'f00d',
-      name: 'Afdeling',
-      type: 'enum',
-      typeLabel: 'single option',
-      options: ['Salg', 'Lager'],
-      fits: ['department', 'site', 'jobTitle'],
-    },
-    { code: 'da7e', name: 'Birthday', type: 'date', typeLabel: 'date', options: [], fits: ['hireDate'] },
-    { code: 'cafe', name: 'Team', type: 'varchar', typeLabel: 'text', options: [], fits: ['department'] },
-  ],
-  organization: [],
-});
-
-function server(fields: Reply | (() => Reply | Promise<Reply>) = { body: accountFields() }) {
+function server(fields: Reply | (() => Reply | Promise<Reply>) = { body: accountFieldChoices() }) {
   return new FakeApi()
     .on('GET', '/api/migrations/7', { body: migrationDetail() })
     .on('GET', MAP, { body: mapView() })
@@ -57,7 +45,7 @@ describe('an existing custom field as destination', { timeout: 20_000 }, () => {
     await userEvent.click(screen.getByRole('button', { name: 'Change where Person Department lands' }));
     await userEvent.selectOptions(screen.getByLabelText('Where Person · Department lands'), 'existing');
     expect(await screen.findByText('Loading the account’s fields…')).toBeDefined();
-    answer.resolve({ body: accountFields() });
+    answer.resolve({ body: accountFieldChoices() });
     expect(
       await screen.findByLabelText('Field the account already has, for Person · Department'),
     ).toBeDefined();
@@ -104,7 +92,9 @@ describe('an existing custom field as destination', { timeout: 20_000 }, () => {
   });
 
   it('says so when the account has no field that can hold the values', async () => {
-    await pickExisting(server({ body: { person: accountFields().person.slice(1, 2), organization: [] } }));
+    await pickExisting(
+      server({ body: { person: accountFieldChoices().person.slice(1, 2), organization: [] } }),
+    );
     expect(
       await screen.findByText(
         'The account has no custom Person field that can hold Department: choose another destination.',
@@ -116,7 +106,9 @@ describe('an existing custom field as destination', { timeout: 20_000 }, () => {
   it('says the fields could not be loaded, and loads them again on request', async () => {
     let fail = true;
     const api = server(() =>
-      fail ? apiError(502, 'pipedrive_unavailable', 'Pipedrive did not answer.') : { body: accountFields() },
+      fail
+        ? apiError(502, 'pipedrive_unavailable', 'Pipedrive did not answer.')
+        : { body: accountFieldChoices() },
     );
     await pickExisting(api);
     const error = await screen.findByRole('alert', { name: 'The account’s fields could not be loaded' });
@@ -153,12 +145,12 @@ describe('an existing custom field as destination', { timeout: 20_000 }, () => {
 
   it('offers no existing field for a reference, which only a standard field holds', async () => {
     const base = mapView();
-    const organization = mapDestination({
+    const organization = standardDestination({
       entity: 'person',
       field: 'organization',
       label: 'Organization (primary company)',
-      destination: { kind: 'standard', key: 'org_id' },
-      description: 'Person · Organization',
+      key: 'org_id',
+      keyLabel: 'Organization',
       choices: {
         standard: [{ key: 'org_id', label: 'Organization' }],
         custom: false,

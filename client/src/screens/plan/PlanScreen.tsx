@@ -8,6 +8,7 @@ import { isApiError } from '../../api/errors.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Banner } from '../../components/Banner.tsx';
 import { Button, LinkButton } from '../../components/Button.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { TextField } from '../../components/fields.tsx';
 import { formatCount, formatRemaining } from '../../components/format.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
@@ -80,31 +81,23 @@ function PlanView({
           {POLICY_LABELS[plan.policy] ?? plan.policy}. Your Pipedrive has {formatCount(plan.existing.persons)}{' '}
           people and {formatCount(plan.existing.organizations)} organizations today.
         </p>
-        <table className="data-table" aria-label="Records per kind">
-          <thead>
-            <tr>
-              <th scope="col">Kind</th>
-              <th scope="col">Created</th>
-              <th scope="col">Merged</th>
-              <th scope="col">Skipped</th>
-              <th scope="col">Already moved</th>
-            </tr>
-          </thead>
-          <tbody>
-            {kinds.map((e) => {
-              const p = entityPlan(plan, e);
-              return (
-                <tr key={e}>
-                  <th scope="row">{ENTITY_LABELS[e]}</th>
-                  <td>{formatCount(p.create)}</td>
-                  <td>{formatCount(p.merge)}</td>
-                  <td>{formatCount(p.skip)}</td>
-                  <td>{formatCount(p.done)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          label="Records per kind"
+          columns={['Kind', 'Created', 'Merged', 'Skipped', 'Already moved']}
+        >
+          {kinds.map((e) => {
+            const p = entityPlan(plan, e);
+            return (
+              <tr key={e}>
+                <th scope="row">{ENTITY_LABELS[e]}</th>
+                <td>{formatCount(p.create)}</td>
+                <td>{formatCount(p.merge)}</td>
+                <td>{formatCount(p.skip)}</td>
+                <td>{formatCount(p.done)}</td>
+              </tr>
+            );
+          })}
+        </DataTable>
         <Reasons plan={plan} />
         <p>
           Owners: {formatCount(plan.owners.matched)} matched to a Pipedrive user by email,{' '}
@@ -168,26 +161,17 @@ function Budget({ plan }: { plan: Plan }) {
         </dd>
       </dl>
       {e.lines.length > 0 && (
-        <table className="data-table" aria-label="Requests per operation">
-          <thead>
-            <tr>
-              <th scope="col">Operation</th>
-              <th scope="col">Requests</th>
-              <th scope="col">Tokens</th>
+        <DataTable label="Requests per operation" columns={['Operation', 'Requests', 'Tokens']}>
+          {e.lines.map((l) => (
+            <tr key={l.op}>
+              <th scope="row">
+                <code>{l.op}</code>
+              </th>
+              <td>{formatCount(l.requests)}</td>
+              <td>{formatCount(l.tokens)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {e.lines.map((l) => (
-              <tr key={l.op}>
-                <th scope="row">
-                  <code>{l.op}</code>
-                </th>
-                <td>{formatCount(l.requests)}</td>
-                <td>{formatCount(l.tokens)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -9,6 +9,7 @@ import { isApiError } from '../../api/errors.ts';
 import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { Button, LinkButton } from '../../components/Button.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { formatCount, formatDateTime, formatRemaining } from '../../components/format.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
 import { paths } from '../../paths.ts';
@@ -114,28 +115,16 @@ function Numbers({ run, counts, migrationId }: { run: Run; counts: Counts; migra
           ))}
         </ul>
       </div>
-      <table className="data-table" aria-label="Records per kind">
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
+      <DataTable label="Records per kind" columns={['Kind', ...PARTS.map((p) => p.label)]}>
+        {rows.map(({ entity, parts }) => (
+          <tr key={entity}>
+            <th scope="row">{ENTITY_LABELS[entity]}</th>
             {PARTS.map((p) => (
-              <th scope="col" key={p.key}>
-                {p.label}
-              </th>
+              <td key={p.key}>{formatCount(parts[p.key])}</td>
             ))}
           </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ entity, parts }) => (
-            <tr key={entity}>
-              <th scope="row">{ENTITY_LABELS[entity]}</th>
-              {PARTS.map((p) => (
-                <td key={p.key}>{formatCount(parts[p.key])}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <dl className="facts" aria-label="What the run spent">
         <dt>Requests</dt>
         <dd>{formatCount(run.requests)}</dd>

@@ -6,6 +6,7 @@ import { useApi } from '../../api/ApiProvider.tsx';
 import { type AuditEntry, type AuditSearch, fetchAudit } from '../../api/rollback.ts';
 import { Badge, type BadgeTone } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { SelectField, TextField } from '../../components/fields.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
@@ -143,40 +144,28 @@ export function AuditLog({ migrationId }: { migrationId: number }) {
 
 function History({ entries }: { entries: AuditEntry[] }) {
   return (
-    <table className="data-table" aria-label="History">
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">What</th>
-          <th scope="col">Record</th>
-          <th scope="col">Pipedrive id</th>
-          <th scope="col">Run</th>
-          <th scope="col">Result</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e) => {
-          const result = RESULT_WORDS[e.result] ?? { text: e.result, tone: 'neutral' as const };
-          return (
-            <tr key={e.id}>
-              <td>{formatDateTime(new Date(e.at).toISOString())}</td>
-              <th scope="row">{OP_WORDS[e.op] ?? e.op}</th>
-              <td>
-                {e.label ?? e.actimoKey ?? e.recordId} ({e.entity})
-              </td>
-              <td>{e.pipedriveId ?? '—'}</td>
-              <td>
-                {RUN_WORDS[e.runKind] ?? e.runKind} {e.runId}
-                {e.startedBy !== null && ` by ${e.startedBy}`}
-              </td>
-              <td>
-                <Badge tone={result.tone}>{result.text}</Badge>
-                {e.errorMessage !== null && ` ${e.errorMessage}`}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable label="History" columns={['When', 'What', 'Record', 'Pipedrive id', 'Run', 'Result']}>
+      {entries.map((e) => {
+        const result = RESULT_WORDS[e.result] ?? { text: e.result, tone: 'neutral' as const };
+        return (
+          <tr key={e.id}>
+            <td>{formatDateTime(new Date(e.at).toISOString())}</td>
+            <th scope="row">{OP_WORDS[e.op] ?? e.op}</th>
+            <td>
+              {e.label ?? e.actimoKey ?? e.recordId} ({e.entity})
+            </td>
+            <td>{e.pipedriveId ?? '—'}</td>
+            <td>
+              {RUN_WORDS[e.runKind] ?? e.runKind} {e.runId}
+              {e.startedBy !== null && ` by ${e.startedBy}`}
+            </td>
+            <td>
+              <Badge tone={result.tone}>{result.text}</Badge>
+              {e.errorMessage !== null && ` ${e.errorMessage}`}
+            </td>
+          </tr>
+        );
+      })}
+    </DataTable>
   );
 }

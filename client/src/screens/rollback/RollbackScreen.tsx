@@ -18,6 +18,7 @@ import { useApiQuery } from '../../api/useApiQuery.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { Banner } from '../../components/Banner.tsx';
 import { Button } from '../../components/Button.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { CheckboxField, RadioGroup } from '../../components/fields.tsx';
 import { formatCount } from '../../components/format.ts';
 import { ErrorState, LoadingState } from '../../components/states.tsx';
@@ -135,28 +136,16 @@ function SummaryTable({
   const entities = Object.keys(summary).filter((e) => Object.values(summary[e] ?? {}).some((n) => n > 0));
   if (entities.length === 0) return <p>Nothing to roll back.</p>;
   return (
-    <table className="data-table" aria-label={label}>
-      <thead>
-        <tr>
-          <th scope="col">Kind</th>
+    <DataTable label={label} columns={['Kind', ...ACTIONS.map((a) => a.label)]}>
+      {entities.map((e) => (
+        <tr key={e}>
+          <th scope="row">{ENTITY_WORDS[e] ?? e}</th>
           {ACTIONS.map((a) => (
-            <th scope="col" key={a.key}>
-              {a.label}
-            </th>
+            <td key={a.key}>{formatCount(a.actions.reduce((n, k) => n + (summary[e]?.[k] ?? 0), 0))}</td>
           ))}
         </tr>
-      </thead>
-      <tbody>
-        {entities.map((e) => (
-          <tr key={e}>
-            <th scope="row">{ENTITY_WORDS[e] ?? e}</th>
-            {ACTIONS.map((a) => (
-              <td key={a.key}>{formatCount(a.actions.reduce((n, k) => n + (summary[e]?.[k] ?? 0), 0))}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
 
@@ -398,28 +387,18 @@ export function Conflicts({
       <h3 className="card__subtitle">
         {title} ({formatCount(conflicts.length)})
       </h3>
-      <table className="data-table" aria-label="Conflicts">
-        <thead>
-          <tr>
-            <th scope="col">Record</th>
-            <th scope="col">Kind</th>
-            <th scope="col">What changed in Pipedrive</th>
-            <th scope="col">Outcome</th>
+      <DataTable label="Conflicts" columns={['Record', 'Kind', 'What changed in Pipedrive', 'Outcome']}>
+        {conflicts.slice(0, SHOWN).map((i) => (
+          <tr key={`${i.entity}:${i.recordId ?? i.fieldCode}`}>
+            <th scope="row">
+              {i.detail.label ?? i.detail.fieldName ?? i.detail.actimoKey ?? i.pipedriveId ?? i.fieldCode}
+            </th>
+            <td>{ENTITY_ONE[i.entity] ?? i.entity}</td>
+            <td>{changes(i)}</td>
+            <td>{outcome(i)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {conflicts.slice(0, SHOWN).map((i) => (
-            <tr key={`${i.entity}:${i.recordId ?? i.fieldCode}`}>
-              <th scope="row">
-                {i.detail.label ?? i.detail.fieldName ?? i.detail.actimoKey ?? i.pipedriveId ?? i.fieldCode}
-              </th>
-              <td>{ENTITY_ONE[i.entity] ?? i.entity}</td>
-              <td>{changes(i)}</td>
-              <td>{outcome(i)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {conflicts.length > SHOWN && <p>and {formatCount(conflicts.length - SHOWN)} more.</p>}
     </>
   );

@@ -9,6 +9,7 @@ import { acceptSample, type DiffEntry, type DiffRecord, type Run, startSample } 
 import { Badge } from '../../components/Badge.tsx';
 import { Banner } from '../../components/Banner.tsx';
 import { Button, LinkButton } from '../../components/Button.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { CheckboxField, SearchField } from '../../components/fields.tsx';
 import { formatCount } from '../../components/format.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
@@ -303,22 +304,14 @@ function FieldDiff({ record, onClose }: { record: DiffRecord; onClose: () => voi
       {record.fields.length === 0 ? (
         <p>No field to show.</p>
       ) : (
-        <table className="data-table" aria-label={`Fields of ${title}`}>
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Actimo value</th>
-              <th scope="col">Transform</th>
-              <th scope="col">Sent</th>
-              <th scope="col">Read back</th>
-            </tr>
-          </thead>
-          <tbody>
-            {record.fields.map((f) => (
-              <FieldRow key={f.pipedriveKey} field={f} />
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label={`Fields of ${title}`}
+          columns={['Field', 'Actimo value', 'Transform', 'Sent', 'Read back']}
+        >
+          {record.fields.map((f) => (
+            <FieldRow key={f.pipedriveKey} field={f} />
+          ))}
+        </DataTable>
       )}
     </section>
   );
