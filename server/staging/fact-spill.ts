@@ -11,9 +11,16 @@ import path from 'node:path';
 import type { Fact, FactKind, FactPayload } from './facts.ts';
 import type { Provenance, StagedScalar } from './vocabulary.ts';
 
-/** About this many facts per bucket: the most consolidation holds in memory at once. */
-export const FACTS_PER_BUCKET = 5_000;
-const FLUSH_CHARS = 1 << 14;
+/**
+ * About this many facts per bucket. Consolidation holds two buckets at once (one being written while the
+ * next is reduced), so this was halved from 5,000 when that overlap came in, keeping peak RSS where it was.
+ */
+export const FACTS_PER_BUCKET = 2_500;
+/**
+ * Characters buffered per bucket before a write: buckets × this is what the spill holds in memory (a
+ * million users make about 1,400 buckets).
+ */
+const FLUSH_CHARS = 1 << 13;
 
 export interface FactGroup {
   kind: FactKind;
@@ -143,7 +150,9 @@ export class FactSpill {
     this.buffers[b] = '';
     let s = this.streams[b];
     if (!s) {
-      s = createWriteStream(path.join(this.dir, `${b}.ndjson`));
+      // A flush is at least highWaterMark long, so write() asks to wait and the await below holds every
+      // flush until it is on disk: no bucket has more than its string buffer in memory.
+      s = createWriteStream(path.join(this.dir, `${b}.ndjson`), { highWaterMark: FLUSH_CHARS });
       this.streams[b] = s;
     }
     if (!s.write(text)) await once(s, 'drain');
