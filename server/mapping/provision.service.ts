@@ -147,7 +147,7 @@ export class ProvisioningService {
           report,
         );
       const recorded = await listRecordedFields(this.db, companyId);
-      const result = await applyProvisioning(this.db, client, companyId, report.plan, recorded);
+      const result = await applyProvisioning(this.db, client, companyId, report.plan, recorded, migrationId);
       const account = await listAccountFields(client);
       const resolved = resolveMap(
         map.version,

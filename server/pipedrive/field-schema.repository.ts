@@ -1,6 +1,6 @@
 // field_schema: which Pipedrive field holds each of our logical custom fields, per company and entity.
 // Every function takes the company and scopes by it.
-import { type Knex, readBool, readJson, writeJson } from '../db.ts';
+import { type Knex, readBool, readId, readJson, writeJson } from '../db.ts';
 import type { FieldEntity, FieldOption } from './fields.ts';
 
 export interface RecordedField {
@@ -11,6 +11,8 @@ export interface RecordedField {
   type: string;
   options: FieldOption[] | null;
   createdByUs: boolean;
+  /** The migration whose provisioning created the field; null when adopted or recorded before this was kept. */
+  createdByMigrationId?: number | null;
   updatedAt?: string;
 }
 
@@ -25,6 +27,10 @@ function toRecorded(r: Row): RecordedField {
     type: String(r.field_type),
     options: r.options ? readJson<FieldOption[]>(r.options) : null,
     createdByUs: readBool(r.created_by_us),
+    createdByMigrationId:
+      r.created_by_migration_id === null || r.created_by_migration_id === undefined
+        ? null
+        : readId(r.created_by_migration_id),
   };
 }
 
@@ -41,6 +47,7 @@ export async function recordField(db: Knex, companyId: number, f: RecordedField)
     field_type: f.type,
     options: f.options ? writeJson(f.options) : null,
     created_by_us: f.createdByUs,
+    created_by_migration_id: f.createdByMigrationId ?? null,
   };
   await db('field_schema')
     .insert({ company_id: companyId, entity: f.entity, logical_name: f.logicalName, ...row })

@@ -200,6 +200,7 @@ export async function applyProvisioning(
   companyId: number,
   plan: ProvisioningPlan,
   recorded: readonly RecordedField[],
+  migrationId: number,
 ): Promise<ProvisioningResult> {
   if (plan.blocked)
     throw new AppError(
@@ -228,6 +229,13 @@ export async function applyProvisioning(
       type: field.type,
       options: field.options,
       createdByUs: f.action === 'create' || (prior?.createdByUs ?? false),
+      // The migration that created it stays its creator when another migration's map reuses it.
+      createdByMigrationId:
+        f.action === 'create'
+          ? migrationId
+          : prior?.code === field.code
+            ? (prior.createdByMigrationId ?? null)
+            : null,
     };
     await recordField(db, companyId, rec);
     const bucket = f.action === 'create' ? out.created : prior?.code === field.code ? out.kept : out.adopted;

@@ -399,7 +399,7 @@ class RollbackExecution extends RunSession<RollbackDeps> {
     const { db } = this.d;
     this.phase = 'field';
     if (!(await hasItems(db, this.companyId, this.runRow.id, 'field'))) {
-      const items = await planFields(db, this.client, this.companyId);
+      const items = await planFields(db, this.client, this.companyId, this.migrationId);
       await insertItems(db, this.companyId, this.migrationId, this.runRow.id, items, this.now);
     }
     for (const it of await itemsOf(db, this.companyId, this.runRow.id, {

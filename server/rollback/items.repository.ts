@@ -18,6 +18,8 @@ export interface ItemDetail {
   fieldEntity?: 'person' | 'organization';
   logicalName?: string;
   holders?: number;
+  /** For a field kept because other migrations of the company map to it: those migrations. */
+  migrationIds?: number[];
 }
 
 export interface RollbackItem {

@@ -3,6 +3,7 @@
 // a person made that delta sync recorded from webhooks and the sweep, and decides per record (decide.ts). The same plan is the dry
 // run's answer and the rollback run's work list.
 import type { Knex } from '../db.ts';
+import { mapVersion } from '../mapping/map.repository.ts';
 import type { WrittenField } from '../migration/engine.ts';
 import { type LedgerRow, ledgerFor } from '../migration/ledger.repository.ts';
 import { fileNoteKeyOf } from '../migration/payloads.ts';
@@ -230,20 +231,51 @@ function keepNotesOfKeptFiles(items: NewItem[]): void {
 }
 
 /**
- * The custom fields we created, each removable only when no record holds a value in it (a paged read of
- * the list endpoint with just that field). `leaving`: records the rollback is about to delete, which do
- * not count as holders (for the dry run, before they are gone): `entity:id`, or `entity:id:code` for a
- * field the rollback is about to empty on a record it restores.
+ * The custom fields this migration's provisioning created (or, recorded before the creator was kept, any
+ * field we created), each removable only when no other migration of the company writes to it (its latest
+ * provisioned map version) and no record holds a value in it (a paged read of the list endpoint with
+ * just that field). Fields another migration created are not listed.
+ * `leaving`: records the rollback is about to delete, which do not count as holders (for the dry run,
+ * before they are gone): `entity:id`, or `entity:id:code` for a field the rollback is about to empty on a
+ * record it restores.
  */
 export async function planFields(
   db: Knex,
   client: PipedriveClient,
   companyId: number,
+  migrationId: number,
   leaving: ReadonlySet<string> = new Set(),
 ): Promise<NewItem[]> {
   const items: NewItem[] = [];
-  for (const f of await listRecordedFields(db, companyId)) {
-    if (!f.createdByUs) continue;
+  const recorded = await listRecordedFields(db, companyId);
+  const ours = recorded.filter(
+    (f) => f.createdByUs && (f.createdByMigrationId ?? migrationId) === migrationId,
+  );
+  if (ours.length === 0) return items;
+  const usedByOthers = await fieldsMappedByOtherMigrations(db, companyId, migrationId);
+  for (const f of ours) {
+    const detail = {
+      fieldName: f.name,
+      fieldEntity: f.entity as 'person' | 'organization',
+      logicalName: f.logicalName,
+    };
+    const base = {
+      recordId: null,
+      entity: 'field',
+      step: ROLLBACK_ENTITIES.length,
+      pipedriveId: null,
+      fieldCode: f.code,
+    } as const;
+    const others = usedByOthers.get(`${f.entity}:${f.code}`);
+    if (others) {
+      items.push({
+        ...base,
+        action: 'keep_field',
+        reason: 'field_used_by_other_migration',
+        detail: { ...detail, migrationIds: others },
+      });
+      continue;
+    }
     const listed =
       f.entity === 'person'
         ? await listAllPersons(client, { customFields: f.code })
@@ -255,20 +287,43 @@ export async function planFields(
         !leaving.has(`${f.entity}:${r.id}:${f.code}`),
     ).length;
     items.push({
-      recordId: null,
-      entity: 'field',
-      step: ROLLBACK_ENTITIES.length,
-      pipedriveId: null,
-      fieldCode: f.code,
+      ...base,
       action: holders === 0 ? 'remove_field' : 'keep_field',
       reason: holders === 0 ? 'no_values_left' : 'still_holds_values',
-      detail: {
-        fieldName: f.name,
-        fieldEntity: f.entity as 'person' | 'organization',
-        logicalName: f.logicalName,
-        holders,
-      },
+      detail: { ...detail, holders },
     });
   }
   return items;
+}
+
+/**
+ * `entity:code` of each custom field another migration of the company writes to, with those migrations:
+ * the targets of its latest provisioned map version (the resolved map its runs write with).
+ */
+async function fieldsMappedByOtherMigrations(
+  db: Knex,
+  companyId: number,
+  migrationId: number,
+): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  const rows = await db('migration_maps')
+    .where({ company_id: companyId })
+    .whereNot({ migration_id: migrationId })
+    .whereNotNull('resolved')
+    .select('migration_id')
+    .max('version as version')
+    .groupBy('migration_id')
+    .orderBy('migration_id');
+  for (const r of rows) {
+    const other = Number(r.migration_id);
+    const resolved = (await mapVersion(db, companyId, other, Number(r.version)))?.resolved;
+    for (const t of resolved ? [...resolved.person, ...resolved.organization] : []) {
+      if (t.to.kind !== 'field') continue;
+      const key = `${t.entity}:${t.to.code}`;
+      const ids = out.get(key) ?? [];
+      if (!ids.includes(other)) ids.push(other);
+      out.set(key, ids);
+    }
+  }
+  return out;
 }

@@ -162,7 +162,7 @@ export class RollbackService {
             if (r.key.startsWith('custom_fields.') && (r.to === null || r.to === ''))
               leaving.add(`${i.entity}:${i.pipedriveId}:${r.key.slice('custom_fields.'.length)}`);
         }
-        items.push(...(await planFields(this.d.db, opened.client, companyId, leaving)));
+        items.push(...(await planFields(this.d.db, opened.client, companyId, migrationId, leaving)));
       }
       return {
         migrationId,

@@ -238,8 +238,8 @@ describe('a newer export after go-live', () => {
     expect((await finished(migrationId, run.id)).status).toBe('completed');
     const titles = await jobTitlesInSandbox();
     expect([...(await ourPersons(migrationId)).values()].filter((id) => titles.has(id))).toEqual([]);
-    // The rollback removes every custom field the app created that no record holds a value in: the ones
-    // this file's map created are gone (and unused ones of earlier files may be too).
+    // The rollback removes the custom fields this migration created that no record holds a value in and
+    // no other migration writes to: the ones this file's map created are gone.
     expect((await customFields()).filter((code) => !fieldsBefore.includes(code))).toEqual([]);
   }, 180_000);
 });

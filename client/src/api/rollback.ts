@@ -31,6 +31,7 @@ export const planLineSchema = z.object({
       conflicts: z.array(conflictSchema).optional(),
       fieldName: z.string().optional(),
       holders: z.number().optional(),
+      migrationIds: z.array(z.number()).optional(),
     })
     .passthrough(),
 });

@@ -48,6 +48,7 @@ const REASONS: Record<string, string> = {
   already_restored: 'already holds its values from before',
   already_rolled_back: 'already rolled back',
   created_in_other_run: 'written by another run',
+  field_used_by_other_migration: 'another migration of this company maps to it',
 };
 
 function reasonText(code: string): string {
@@ -369,6 +370,8 @@ function changes(i: PlanLine): string {
     return conflicts
       .map((c) => `${c.key}: we wrote ${valueText(c.wrote)}, now ${valueText(c.now)}`)
       .join('; ');
+  const others = i.detail.migrationIds ?? [];
+  if (others.length > 0) return `Mapped by migration ${others.map((m) => `#${m}`).join(', ')}`;
   if (i.detail.holders !== undefined) return `${formatCount(i.detail.holders)} records hold a value`;
   return '—';
 }
