@@ -24,6 +24,21 @@ export interface RefContext {
   pending?: boolean;
 }
 
+/**
+ * A context for building payloads from staged data alone (the sample diff, the report's note counts):
+ * no owners, no visibility, and organization ids still pending.
+ */
+export function stagedOnlyContext(map: ResolvedMap): RefContext {
+  return {
+    map,
+    owners: undefined,
+    visibleTo: null,
+    orgIdFor: () => undefined,
+    orgNameOf: () => undefined,
+    pending: true,
+  };
+}
+
 export interface OwnerTally {
   matched: number;
   defaulted: number;

@@ -14,7 +14,7 @@ import { readSettings } from '../tenants/settings.repository.ts';
 import { budgetPolicyOf, type CompanySettings } from '../tenants/settings.ts';
 import type { Progress, WrittenField } from './engine.ts';
 import { loadOrganizations, loadPersons, stagedIds } from './inputs.ts';
-import { organizationPayload, personPayload } from './payloads.ts';
+import { organizationPayload, personPayload, stagedOnlyContext } from './payloads.ts';
 import { buildPlan, type EntityPlan, estimate, type Plan } from './plan.ts';
 import {
   countRecords,
@@ -392,14 +392,7 @@ export class MigrationService {
       migrationId,
       recs.filter((r) => r.entity === 'organization').map((r) => r.actimoKey),
     );
-    const ctx = {
-      map,
-      owners: undefined,
-      visibleTo: null,
-      orgIdFor: () => undefined,
-      orgNameOf: () => undefined,
-      pending: true,
-    };
+    const ctx = stagedOnlyContext(map);
     const out: DiffRecord[] = [];
     for (const r of recs) {
       const input = r.entity === 'person' ? persons.get(r.actimoKey) : orgs.get(r.actimoKey);

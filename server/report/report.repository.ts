@@ -5,7 +5,7 @@ import type { ResolvedMap } from '../mapping/index.ts';
 import { latestMap } from '../mapping/map.repository.ts';
 import { resolveMap } from '../mapping/resolve.ts';
 import { loadPersons, stagedIds } from '../migration/inputs.ts';
-import { personPayload, type RefContext } from '../migration/payloads.ts';
+import { personPayload, stagedOnlyContext } from '../migration/payloads.ts';
 import { listRecordedFields } from '../pipedrive/field-schema.repository.ts';
 import type { ReportEntity } from './model.ts';
 
@@ -73,14 +73,7 @@ export async function mappedNotes(
 ): Promise<{ persons: string[]; sourceRows: number }> {
   const map = await currentMap(db, companyId, migrationId);
   if (!map?.person.some((t) => t.to.kind === 'note')) return { persons: [], sourceRows: 0 };
-  const ctx: RefContext = {
-    map,
-    owners: undefined,
-    visibleTo: null,
-    orgIdFor: () => undefined,
-    orgNameOf: () => undefined,
-    pending: true,
-  };
+  const ctx = stagedOnlyContext(map);
   const persons: string[] = [];
   const rows = new Set<string>();
   const ids = await stagedIds(db, companyId, migrationId, 'staged_persons');
