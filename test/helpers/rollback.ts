@@ -45,3 +45,12 @@ export async function migrateAll(h: MigrationHarness): Promise<number> {
   if (status !== 'completed') throw new Error(`the migration run ended ${status}`);
   return run.id;
 }
+
+/** The codes of the custom fields the sandbox company has for `entity`, sorted. */
+export function customFieldCodes(h: MigrationHarness, entity: 'person' | 'organization'): string[] {
+  return h.sb.sandbox
+    .state(h.sb.companyId)
+    .fields[entity].filter((f) => f.is_custom)
+    .map((f) => f.code)
+    .sort();
+}

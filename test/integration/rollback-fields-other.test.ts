@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRecordedFields } from '../../server/pipedrive/field-schema.repository.ts';
 import { ENGINES } from '../helpers/db.ts';
 import { type MigrationHarness, migrationHarness } from '../helpers/migration.ts';
-import { live, migrateAll, rollbackEngine, rollbackService } from '../helpers/rollback.ts';
+import { customFieldCodes, live, migrateAll, rollbackEngine, rollbackService } from '../helpers/rollback.ts';
 
 interface Destination {
   entity: 'person' | 'organization';
@@ -24,12 +24,7 @@ describe.each(ENGINES)('rollback with removeFields, two migrations of one compan
   }, 180_000);
   afterAll(async () => h?.close());
 
-  const customCodes = (entity: 'person' | 'organization') =>
-    h.sb.sandbox
-      .state(h.sb.companyId)
-      .fields[entity].filter((f) => f.is_custom)
-      .map((f) => f.code)
-      .sort();
+  const customCodes = (entity: 'person' | 'organization') => customFieldCodes(h, entity);
 
   /** Migration B: the same export, mapping only Actimo ID and Department of A's fields, plus a field of its own. */
   async function migrationB(): Promise<number> {

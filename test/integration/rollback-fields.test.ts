@@ -8,7 +8,7 @@ import { listRecords } from '../../server/migration/records.repository.ts';
 import { listRecordedFields } from '../../server/pipedrive/field-schema.repository.ts';
 import { ENGINES } from '../helpers/db.ts';
 import { type MigrationHarness, migrationHarness } from '../helpers/migration.ts';
-import { live, migrateAll, rollbackEngine, rollbackService } from '../helpers/rollback.ts';
+import { customFieldCodes, live, migrateAll, rollbackEngine, rollbackService } from '../helpers/rollback.ts';
 
 describe.each(ENGINES)('rollback with removeFields (%s)', (engine) => {
   let h: MigrationHarness;
@@ -17,12 +17,7 @@ describe.each(ENGINES)('rollback with removeFields (%s)', (engine) => {
   }, 180_000);
   afterAll(async () => h?.close());
 
-  const customCodes = (entity: 'person' | 'organization') =>
-    h.sb.sandbox
-      .state(h.sb.companyId)
-      .fields[entity].filter((f) => f.is_custom)
-      .map((f) => f.code)
-      .sort();
+  const customCodes = (entity: 'person' | 'organization') => customFieldCodes(h, entity);
 
   it('removes the fields we created that no record holds a value in, and keeps and reports the one a kept record still fills', async () => {
     const db = h.app.testDb.db;
