@@ -74,6 +74,18 @@ async function open(api: FakeApi) {
   await screen.findByRole('heading', { level: 1, name: 'Roll back' });
 }
 
+/** Previews a rollback whose dry run answers `summary` and opens the confirmation it asks before running. */
+async function confirmationFor(summary: DryRun['summary'], o: { removeFields?: boolean } = {}) {
+  const api = server({ runs: [FULL], status: NONE }).on('POST', `${ROLLBACK}/dry-run`, (req) => ({
+    body: dryRun({ ...(req.body as Partial<DryRun>), summary }),
+  }));
+  await open(api);
+  if (o.removeFields) await userEvent.click(await screen.findByLabelText(/Also remove the custom fields/));
+  await userEvent.click(await screen.findByRole('button', { name: 'Preview the rollback' }));
+  await userEvent.click(await screen.findByRole('button', { name: 'Roll back' }));
+  return screen.findByRole('alertdialog', { name: 'Roll back the migration?' });
+}
+
 function cells(table: HTMLElement, name: string) {
   return within(within(table).getByRole('rowheader', { name }).closest('tr') as HTMLElement)
     .getAllByRole('cell')
@@ -197,17 +209,10 @@ describe('rollback', () => {
   });
 
   it('says in the confirmation how many custom fields are removed when they are to be removed', async () => {
-    const api = server({ runs: [FULL], status: NONE }).on('POST', `${ROLLBACK}/dry-run`, (req) => ({
-      body: dryRun({
-        ...(req.body as Partial<DryRun>),
-        summary: { person: { delete: 30, restore: 2 }, field: { remove_field: 12, keep_field: 1 } },
-      }),
-    }));
-    await open(api);
-    await userEvent.click(await screen.findByLabelText(/Also remove the custom fields/));
-    await userEvent.click(screen.getByRole('button', { name: 'Preview the rollback' }));
-    await userEvent.click(await screen.findByRole('button', { name: 'Roll back' }));
-    const dialog = await screen.findByRole('alertdialog', { name: 'Roll back the migration?' });
+    const dialog = await confirmationFor(
+      { person: { delete: 30, restore: 2 }, field: { remove_field: 12, keep_field: 1 } },
+      { removeFields: true },
+    );
     expect(
       within(dialog).getByText(
         '30 records are deleted from Pipedrive and 2 restored to their values before the migration. 12 custom fields are removed; 1 custom field kept, records still hold values in them.',
@@ -216,16 +221,7 @@ describe('rollback', () => {
   });
 
   it('says nothing about custom fields in the confirmation when they are kept', async () => {
-    const api = server({ runs: [FULL], status: NONE }).on('POST', `${ROLLBACK}/dry-run`, (req) => ({
-      body: dryRun({
-        ...(req.body as Partial<DryRun>),
-        summary: { person: { delete: 30 }, field: { keep_field: 13 } },
-      }),
-    }));
-    await open(api);
-    await userEvent.click(await screen.findByRole('button', { name: 'Preview the rollback' }));
-    await userEvent.click(await screen.findByRole('button', { name: 'Roll back' }));
-    const dialog = await screen.findByRole('alertdialog', { name: 'Roll back the migration?' });
+    const dialog = await confirmationFor({ person: { delete: 30 }, field: { keep_field: 13 } });
     expect(
       within(dialog).getByText(
         '30 records are deleted from Pipedrive and 0 restored to their values before the migration.',
