@@ -17,6 +17,7 @@ import { type CompanySettings, DEFAULT_SETTINGS } from '../../server/tenants/set
 import { generateExportSet } from '../fixtures/generate.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import { startTestSandbox, T0, type TestSandbox } from './sandbox.ts';
+import { ROOT } from './spawn.ts';
 
 /** A sandbox the harness did not start in this process (a child process, for benchmarks). */
 export interface ExternalSandbox {
@@ -239,4 +240,25 @@ export function pipedriveSnapshot(sb: TestSandbox): Record<string, unknown> {
     .map((o) => ({ name: o.name, custom: custom(o.custom_fields as Record<string, unknown>, orgFields) }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return { persons, organizations };
+}
+
+/** The environment the CLI runs in against the harness: its database, data folder and sandbox company. */
+export function cliEnv(h: MigrationHarness): Record<string, string> {
+  return {
+    DATABASE_URL: h.app.testDb.url,
+    DATA_DIR: h.dataDir,
+    PIPEDRIVE_API_URL: h.sb.url,
+    PIPEDRIVE_API_TOKEN: h.sb.apiToken,
+    LOG_LEVEL: 'silent',
+  };
+}
+
+/** `actimo-pipedrive <command> <the harness's migration> --yes --json`, as node's arguments. */
+export function cliArgs(h: MigrationHarness, command: 'migrate' | 'rollback'): string[] {
+  return [path.join(ROOT, 'bin', 'actimo-pipedrive.js'), command, String(h.migrationId), '--yes', '--json'];
+}
+
+/** How many ledger rows the harness's database holds (a run's progress, seen from outside). */
+export async function ledgerRows(h: MigrationHarness): Promise<number> {
+  return Number((await h.app.testDb.db('ledger').count({ n: '*' }).first())?.n ?? 0);
 }

@@ -1,12 +1,18 @@
 // kill -9 of the CLI running a 2,000-person migration at 20 random moments (each after the run made
 // progress), resumed by running the same command again each time: no duplicates, nothing lost, and the
 // same Pipedrive as a run that was never interrupted. The kill moments come from a printed seed.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRecords } from '../../server/migration/records.repository.ts';
 import { rng } from '../fixtures/generate.ts';
-import { type MigrationHarness, migrationHarness, pipedriveSnapshot } from '../helpers/migration.ts';
-import { killAtRandomMoments, ROOT, run } from '../helpers/spawn.ts';
+import {
+  cliArgs,
+  cliEnv,
+  ledgerRows,
+  type MigrationHarness,
+  migrationHarness,
+  pipedriveSnapshot,
+} from '../helpers/migration.ts';
+import { killAtRandomMoments, run } from '../helpers/spawn.ts';
 
 const PERSONS = 2000;
 const KILLS = 20;
@@ -31,22 +37,8 @@ describe(`kill -9 at ${KILLS} random moments of a ${PERSONS}-person run (seed ${
     await reference?.close();
   });
 
-  const env = (h: MigrationHarness) => ({
-    DATABASE_URL: h.app.testDb.url,
-    DATA_DIR: h.dataDir,
-    PIPEDRIVE_API_URL: h.sb.url,
-    PIPEDRIVE_API_TOKEN: h.sb.apiToken,
-    LOG_LEVEL: 'silent',
-  });
-  const args = (h: MigrationHarness) => [
-    path.join(ROOT, 'bin', 'actimo-pipedrive.js'),
-    'migrate',
-    String(h.migrationId),
-    '--yes',
-    '--json',
-  ];
-  const ledgerRows = async (h: MigrationHarness) =>
-    Number((await h.app.testDb.db('ledger').count({ n: '*' }).first())?.n ?? 0);
+  const env = cliEnv;
+  const args = (h: MigrationHarness) => cliArgs(h, 'migrate');
 
   it('resumes after every kill with 0 duplicates, 0 lost, and the state of an uninterrupted run', async () => {
     const random = rng(SEED);

@@ -2,13 +2,19 @@
 // progress), resumed by running the same command again each time: every record deleted or restored
 // exactly once, the same Pipedrive and the same outcomes as a rollback that was never interrupted, and a
 // second rollback writes nothing. The kill moments come from a printed seed (ROLLBACK_KILL_SEED replays).
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRecords } from '../../server/migration/records.repository.ts';
 import { rng } from '../fixtures/generate.ts';
-import { type MigrationHarness, migrationHarness, pipedriveSnapshot } from '../helpers/migration.ts';
+import {
+  cliArgs,
+  cliEnv,
+  ledgerRows,
+  type MigrationHarness,
+  migrationHarness,
+  pipedriveSnapshot,
+} from '../helpers/migration.ts';
 import { live, migrateAll } from '../helpers/rollback.ts';
-import { killAtRandomMoments, ROOT, run } from '../helpers/spawn.ts';
+import { killAtRandomMoments, run } from '../helpers/spawn.ts';
 
 const PERSONS = 300;
 const KILLS = 5;
@@ -59,22 +65,8 @@ describe(`kill -9 at ${KILLS} random moments of a rollback of ${PERSONS} persons
     await reference?.close();
   });
 
-  const env = (h: MigrationHarness) => ({
-    DATABASE_URL: h.app.testDb.url,
-    DATA_DIR: h.dataDir,
-    PIPEDRIVE_API_URL: h.sb.url,
-    PIPEDRIVE_API_TOKEN: h.sb.apiToken,
-    LOG_LEVEL: 'silent',
-  });
-  const args = (h: MigrationHarness) => [
-    path.join(ROOT, 'bin', 'actimo-pipedrive.js'),
-    'rollback',
-    String(h.migrationId),
-    '--yes',
-    '--json',
-  ];
-  const ledgerRows = async (h: MigrationHarness) =>
-    Number((await h.app.testDb.db('ledger').count({ n: '*' }).first())?.n ?? 0);
+  const env = cliEnv;
+  const args = (h: MigrationHarness) => cliArgs(h, 'rollback');
   /** The rollback's writes to the sandbox since `seq`: method and path (which holds the record's id). */
   const writes = (h: MigrationHarness, seq: number) =>
     h.sb.sandbox.requests
